@@ -1,7 +1,155 @@
-"""The `kg` command line: argument parsing over the library, one call per command."""
+"""The `kg` command line: argument parsing over the library, one call per command.
+
+Library errors (KgError) become one-line messages and a non-zero exit; data goes to
+stdout, progress and summaries to stderr.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
 import click
 
+from .errors import KgError
 
-@click.group()
+DEFAULT_SEEDS = Path("seeds")
+DEFAULT_OUT = Path("out")
+DEFAULT_GRAPH = DEFAULT_OUT / "graph.ttl"
+
+
+class KgGroup(click.Group):
+    """Turns a KgError raised by any command into a clean one-line error (exit 2)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KgError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(2)
+
+
+graph_option = click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH,
+                            show_default=True, help="The graph file (Turtle) built by `kg build`.")
+area_option = click.option("--area", help="The area, overriding what is detected, e.g. 广州市.")
+year_option = click.option("--year", type=click.IntRange(1900, 2100), help="The report year, overriding detection.")
+
+
+@click.group(cls=KgGroup)
+@click.version_option(package_name="envkg")
 def cli():
-    """envkg: build, query and explore a knowledge graph of environmental bulletins."""
+    """envkg: build, query and explore a knowledge graph of Chinese environmental bulletins."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Folder for graph.ttl.")
+@area_option
+@year_option
+def build(paths, out_dir, area, year):
+    """Extract facts from bulletins (files or folders; default seeds/) into OUT/graph.ttl."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from .build import build as run_build
+    from .report import summary_table
+
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("extracting", total=None)
+        report = run_build(
+            paths or [DEFAULT_SEEDS], out_dir, area=area, year=year,
+            on_start=lambda total: progress.update(task, total=total),
+            on_document=lambda name: progress.update(task, advance=1, description=name),
+        )
+    for problem in report.problems:
+        console.print(f"[yellow]skipped[/yellow] {problem}", highlight=False, markup=True)
+    if report.graph_path is None:
+        raise KgError("no document could be read: nothing was built")
+    console.print(summary_table(report))
+    console.print(f"wrote {report.graph_path}")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-e", "--expression", help="A SPARQL query given on the command line.")
+@graph_option
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="The SPARQL engine.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
+def query(name, expression, graph_path, params, fmt, engine, list_queries):
+    """Run a named query (queries/NAME.rq), a .rq file, or -e 'SPARQL' over the graph."""
+    from . import query as queries
+    from .store import open_store
+
+    if list_queries:
+        click.echo(queries.format_query_list(queries.list_queries()))
+        return
+    if bool(name) == bool(expression):
+        raise KgError("give a query NAME or FILE.rq, or -e 'SPARQL' (see `kg query --list`)")
+    named = queries.inline_query(expression) if expression else queries.load_query(name)
+    bindings = queries.parse_params(named, list(params))
+    result = queries.run_query(open_store(graph_path, engine), named, bindings)
+    click.echo(queries.format_result(result, fmt), nl=False)
+
+
+@cli.command()
+@graph_option
+@click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.html",
+              show_default=True)
+@area_option
+@click.option("--year", type=int, help="Only facts of this year.")
+@click.option("--type", "fact_type", type=click.Choice(["observation", "target", "award", "plan"]),
+              help="Only facts of this type.")
+@click.option("--indicator", help="Only facts of this indicator key, e.g. pm25.")
+def viz(graph_path, out_path, area, year, fact_type, indicator):
+    """Draw the graph as an interactive HTML page that opens offline."""
+    from .store import load_graph
+    from .viz import write_page
+
+    page = write_page(load_graph(graph_path), out_path, area=area, year=year, fact_type=fact_type,
+                      indicator=indicator)
+    click.echo(f"wrote {page.path} ({page.nodes} nodes, {page.edges} edges)", err=True)
+
+
+@cli.command(name="eval")
+@click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path), help="Gold facts (JSONL).")
+@graph_option
+@click.option("--misses", is_flag=True, help="List missed and spurious facts with their sentences.")
+@click.option("--by-doc", is_flag=True, help="Add figures per document.")
+def evaluate(gold_path, graph_path, misses, by_doc):
+    """Score the graph's facts against gold facts: precision, recall, F1 per type."""
+    from .evaluate import format_report, load_gold, predictions_from_store, score
+    from .store import open_store
+
+    report = score(load_gold(gold_path), predictions_from_store(open_store(graph_path)))
+    click.echo(format_report(report, misses=misses, by_doc=by_doc))
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("--sentence", help="Explain one sentence instead of a file.")
+@area_option
+@year_option
+@click.option("--plan", is_flag=True, help="Read --sentence as part of a plan.")
+@click.option("--all", "all_sentences", is_flag=True, help="Show sentences without facts too.")
+def explain(file, sentence, area, year, plan, all_sentences):
+    """Show each sentence's facts and the component and pattern that produced each."""
+    from .build import resolve_area_option
+    from .explain import explain_file, explain_sentence, format_explanation
+    from .gazetteer import load_gazetteer
+
+    if bool(file) == bool(sentence):
+        raise KgError("give a FILE or --sentence 'TEXT'")
+    gazetteer = load_gazetteer()
+    area_override = resolve_area_option(area, gazetteer)
+    if sentence:
+        extraction = explain_sentence(sentence, gazetteer, area=area_override, year=year, plan=plan)
+    else:
+        extraction = explain_file(file, gazetteer, area=area_override, year=year)
+    click.echo(format_explanation(extraction, all_sentences=all_sentences))
+
+
+def main():
+    cli()

@@ -1,0 +1,140 @@
+"""What a bulletin says about itself: its area, issuing body, years and plan part.
+
+A title such as "深圳市生态环境局2022年工作总结和2023年工作计划", "2023年广州市生态环境保护
+工作总结" or a first sentence "现将济南市生态环境局2023年度工作情况报告如下" is enough.
+Words and patterns come from kg/data/patterns/bulletin.json.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .facts import Area, BulletinInfo
+from .gazetteer import Gazetteer
+from .text import fold, lines
+from .patterns import load_patterns
+
+TITLE_SEARCH_LINES = 15
+AREA_SEARCH_CHARS = 3000
+
+
+def _patterns():
+    data = load_patterns("bulletin")
+    return data, re.compile(data["year"]), re.compile(data["issuer"]), re.compile(data["report_intro"])
+
+
+def find_title(text: str) -> tuple[str, int]:
+    """The report's title and the offset where it ends: a short early line naming a year and a report word."""
+    data, year_re, _, intro_re = _patterns()
+    candidates = lines(text)[:TITLE_SEARCH_LINES]
+    for index, (offset, line) in enumerate(candidates):
+        intro = intro_re.search(line)
+        if intro:
+            return intro.group("title"), offset + intro.end("title")
+        if len(line) > 60 or any(word in line for word in data["not_title"]):
+            continue
+        if year_re.search(line) and any(word in line for word in data["title_words"]):
+            end = offset + len(line)
+            if any(line.endswith(word) for word in data["title_continues"]) and index + 1 < len(candidates):
+                next_offset, next_line = candidates[index + 1]
+                line, end = line + next_line, next_offset + len(next_line)
+            return line, end
+    match = intro_re.search(text[:2000])
+    if match:
+        return match.group("title"), match.end("title")
+    return "", 0
+
+
+def find_area(title: str, text: str, gazetteer: Gazetteer) -> Area | None:
+    """The area named in the title; else the prefecture or province most named early on."""
+    for surface, _ in _surface_matches(title, gazetteer):
+        area = gazetteer.resolve(surface)
+        if area is not None:
+            return area
+    counts = Counter()
+    for surface, _ in _surface_matches(text[:AREA_SEARCH_CHARS], gazetteer):
+        area = gazetteer.resolve(surface)
+        if area is not None and area.level != "county":
+            counts[area] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _surface_matches(text: str, gazetteer: Gazetteer):
+    """Gazetteer names in a text, longest first at each position, left to right."""
+    names = _name_regex(gazetteer)
+    for match in names.finditer(text):
+        yield match.group(), match.start()
+
+
+_NAME_REGEX = {}
+
+
+def _name_regex(gazetteer: Gazetteer) -> re.Pattern:
+    key = id(gazetteer)
+    if key not in _NAME_REGEX:
+        forms = sorted({surface for surface, _ in gazetteer.names()}, key=len, reverse=True)
+        _NAME_REGEX[key] = re.compile("|".join(map(re.escape, forms)))
+    return _NAME_REGEX[key]
+
+
+def find_plan_start(text: str, title_end: int) -> tuple[int | None, int | None]:
+    """Offset and year of the heading that opens the plan part, if any."""
+    data, year_re, _, _ = _patterns()
+    for offset, line in lines(text):
+        if offset < title_end or len(line) > data["heading_max_length"]:
+            continue
+        if any(word in line for word in data["plan_heading_words"]) and not any(
+            word in line for word in data["plan_heading_not"]
+        ):
+            year = year_re.search(line)
+            return offset, int(year.group(1)) if year else None
+    return None, None
+
+
+def read_bulletin_info(text: str, gazetteer: Gazetteer, *, area: Area | None = None,
+                       year: int | None = None) -> BulletinInfo:
+    """Detect title, area, issuer, report year and plan part; `area`/`year` override."""
+    data, year_re, _, _ = _patterns()
+    folded = fold(text)
+    title, title_end = find_title(folded)
+    named_issuer = _named_issuer(title, gazetteer) or _named_issuer(folded[:500], gazetteer)
+    detected_area = area or find_area(title, folded, gazetteer)
+    if detected_area is None and named_issuer:
+        detected_area = find_area(named_issuer, "", gazetteer)
+
+    title_years = [int(y) for y in year_re.findall(title)]
+    report_year = year or (title_years[0] if title_years else _most_common_year(folded))
+    all_plan = bool(title) and any(w in title for w in data["plan_only_words"]) and not any(
+        w in title for w in data["summary_words"]
+    )
+    plan_start, plan_year = (0, None) if all_plan else find_plan_start(folded, title_end)
+    if plan_start is not None and plan_year is None:
+        later = [y for y in title_years if report_year and y > report_year]
+        plan_year = later[0] if later else (report_year if all_plan else (report_year + 1 if report_year else None))
+
+    if named_issuer and (area is None or area.name in named_issuer):
+        issuer = named_issuer
+    elif detected_area is not None:
+        issuer = detected_area.name + data["bureau_suffix"][detected_area.level]
+    else:
+        issuer = ""
+    return BulletinInfo(
+        area=detected_area, issuer=issuer, title=title, report_year=report_year,
+        plan_year=plan_year, plan_start=plan_start, all_plan=all_plan,
+    )
+
+
+def _named_issuer(text: str, gazetteer: Gazetteer) -> str:
+    """The first bureau name in a text that starts with an area's name, e.g. 济南市生态环境局."""
+    _, _, issuer_re, _ = _patterns()
+    for match in issuer_re.finditer(text):
+        candidate = match.group("issuer")
+        for surface, start in _surface_matches(candidate, gazetteer):
+            return candidate[start:]
+    return ""
+
+
+def _most_common_year(text: str) -> int | None:
+    _, year_re, _, _ = _patterns()
+    years = Counter(int(y) for y in year_re.findall(text[:AREA_SEARCH_CHARS]))
+    return years.most_common(1)[0][0] if years else None

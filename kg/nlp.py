@@ -1,0 +1,111 @@
+"""The spaCy pipeline: spacy.blank("zh") with envkg's gazetteer, pattern and extractor components.
+
+Every component is registered here, in one place, with what it reads and writes:
+
+  area_ruler       span_ruler over the area gazetteer        → doc.spans["areas"]
+  indicator_ruler  span_ruler over the indicator vocabulary  → doc.spans["indicators"]
+  quantities       numbers and units (kg.numbers)            → doc.spans["quantities"]
+  measures         observations and targets                  → doc._.facts
+  awards           honours and their recipients              → doc._.facts
+  plans            plan documents in 《》                    → doc._.facts
+
+Each sentence is one Doc; doc._.context carries the document around it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .extractors import awards, measures, plans, quantities
+from .facts import BulletinInfo, Evidence
+from .gazetteer import Gazetteer, load_gazetteer
+from .patterns import load_patterns
+from .vocabulary import load_indicators
+
+
+@dataclass
+class SentenceContext:
+    """What an extractor knows about the sentence it reads."""
+
+    info: BulletinInfo
+    evidence: Evidence          # the sentence as written in the document, with offsets
+    part: str                   # "summary" | "plan"
+    gazetteer: Gazetteer
+
+
+def _register_extensions() -> None:
+    if not Doc.has_extension("context"):
+        Doc.set_extension("context", default=None)
+        Doc.set_extension("facts", default=None)
+        Span.set_extension("quantity", default=None)
+
+
+def _fact_component(extract):
+    def component(doc: Doc) -> Doc:
+        if doc._.context is not None:
+            doc._.facts.extend(extract(doc))
+        return doc
+    return component
+
+
+@Language.factory("envkg_quantities", assigns=["doc.spans"])
+def make_quantities(nlp, name):
+    return quantities.annotate
+
+
+@Language.factory("envkg_measures", requires=["doc.spans"], assigns=["doc._.facts"])
+def make_measures(nlp, name):
+    return _fact_component(measures.extract)
+
+
+@Language.factory("envkg_awards", requires=["doc.spans"], assigns=["doc._.facts"])
+def make_awards(nlp, name):
+    return _fact_component(awards.extract)
+
+
+@Language.factory("envkg_plans", assigns=["doc._.facts"])
+def make_plans(nlp, name):
+    return _fact_component(plans.extract)
+
+
+def build_pipeline(gazetteer: Gazetteer | None = None) -> Language:
+    """A fresh pipeline; building it reads the gazetteer, vocabulary and pattern files."""
+    _register_extensions()
+    gazetteer = gazetteer or load_gazetteer()
+    nlp = spacy.blank("zh")
+    area_ruler = nlp.add_pipe("span_ruler", name="area_ruler", config={"spans_key": "areas"})
+    area_ruler.add_patterns([
+        {"label": "AREA", "pattern": surface, "id": name} for surface, name in gazetteer.names()
+    ])
+    indicator_ruler = nlp.add_pipe("span_ruler", name="indicator_ruler", config={"spans_key": "indicators"})
+    indicator_ruler.add_patterns(_indicator_patterns())
+    nlp.add_pipe("envkg_quantities", name="quantities")
+    nlp.add_pipe("envkg_measures", name="measures")
+    nlp.add_pipe("envkg_awards", name="awards")
+    nlp.add_pipe("envkg_plans", name="plans")
+    return nlp
+
+
+def _indicator_patterns() -> list[dict]:
+    patterns = [
+        {"label": "INDICATOR", "pattern": form, "id": indicator.key}
+        for indicator in load_indicators().values()
+        for form in indicator.surface_forms
+    ]
+    patterns += [
+        {"label": "NOT_INDICATOR", "pattern": form, "id": ""}
+        for form in load_patterns("measures")["distractors"]
+    ]
+    return patterns
+
+
+def sentence_doc(nlp: Language, text: str, context: SentenceContext) -> Doc:
+    """A Doc for one (folded) sentence, ready for the pipeline."""
+    _register_extensions()
+    doc = nlp.make_doc(text)
+    doc._.context = context
+    doc._.facts = []
+    return doc

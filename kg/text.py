@@ -1,0 +1,67 @@
+"""Text preparation: a length-preserving fold of full-width forms, and sentence spans.
+
+Extractors match patterns on the folded text, which has exactly the length of the
+original, so every offset found there is an offset into the document as decoded.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .facts import Evidence
+
+_SPECIAL_FOLDS = {
+    "\u3000": " ",   # ideographic space
+    "\u00a0": " ",   # no-break space
+    "\u00b5": "μ",   # micro sign → Greek mu
+    "\u2236": ":",   # ratio
+    "\u2014": "—",
+    "\uff5e": "~",   # full-width tilde
+    "\u301c": "~",   # wave dash
+}
+
+SENTENCE_END = re.compile(r"[。！？!?；;]+|\n+")
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    table.update({ord(k): v for k, v in _SPECIAL_FOLDS.items()})
+    return table
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII to ASCII and odd spaces to spaces, one character for one."""
+    return text.translate(_fold_table())
+
+
+def sentences(text: str) -> list[Evidence]:
+    """Split a document into sentences at 。！？；and line ends, trimmed, with offsets."""
+    spans = []
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        end = match.end() if match.group().strip() else match.start()
+        spans.append((start, end))
+        start = match.end()
+    spans.append((start, len(text)))
+    found = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if end > begin:
+            found.append(Evidence(text=text[begin:end], start=begin, end=end))
+    return found
+
+
+def lines(text: str) -> list[tuple[int, str]]:
+    """The non-empty lines of a text with their start offsets, stripped."""
+    found = []
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            found.append((offset + line.index(stripped[0]), stripped))
+        offset += len(line) + 1
+    return found
