@@ -2,35 +2,18 @@
 from __future__ import annotations
 
 from .documents import read_document
-from .errors import KgError
-from .extract import extract_document
-from .facts import AwardFact, BulletinInfo, Evidence, Extraction, Fact, Observation, PlanFact, Target
+from .extract import extract_document, extract_sentence
+from .facts import AwardFact, Extraction, Fact, Observation, PlanFact, Target
 from .gazetteer import Gazetteer
-from .metadata import find_area, _most_common_year
-from .nlp import SentenceContext, build_pipeline, sentence_doc
-from .text import fold
+from .nlp import build_pipeline
 
 
 def explain_file(path, gazetteer: Gazetteer, **overrides) -> Extraction:
     return extract_document(read_document(path), build_pipeline(gazetteer), gazetteer, **overrides)
 
 
-def explain_sentence(text: str, gazetteer: Gazetteer, *, area=None, year: int | None = None,
-                     plan: bool = False) -> Extraction:
-    """Facts of one sentence; its area and year come from the options or the sentence itself."""
-    area = area or find_area(text, text, gazetteer)
-    year = year or _most_common_year(fold(text))
-    if area is None:
-        raise KgError("no area in the sentence: pass --area, e.g. --area 广州市")
-    if year is None:
-        raise KgError("no year in the sentence: pass --year, e.g. --year 2023")
-    info = BulletinInfo(area=area, issuer=area.name + ("生态环境厅" if area.level == "province" else "生态环境局"),
-                        title="", report_year=year, plan_year=year if plan else None,
-                        plan_start=0 if plan else None, all_plan=plan)
-    nlp = build_pipeline(gazetteer)
-    evidence = Evidence(text=text, start=0, end=len(text))
-    doc = nlp(sentence_doc(nlp, fold(text), SentenceContext(info, evidence, info.part_at(0), gazetteer)))
-    return Extraction(name="<sentence>", sha256="", info=info, sentences=(evidence,), facts=tuple(doc._.facts))
+def explain_sentence(text: str, gazetteer: Gazetteer, **options) -> Extraction:
+    return extract_sentence(text, build_pipeline(gazetteer), gazetteer, **options)
 
 
 def describe(fact: Fact) -> str:

@@ -5,9 +5,10 @@ from spacy.language import Language
 
 from .documents import Document
 from .errors import DocumentError
-from .facts import Area, Extraction
+from .errors import KgError
+from .facts import Area, BulletinInfo, Evidence, Extraction
 from .gazetteer import Gazetteer
-from .metadata import read_bulletin_info
+from .metadata import find_area, most_common_year, read_bulletin_info
 from .nlp import SentenceContext, sentence_doc
 from .text import fold, sentences
 
@@ -35,3 +36,23 @@ def extract_text(name: str, sha256: str, text: str, nlp: Language, gazetteer: Ga
 
 def extract_document(document: Document, nlp: Language, gazetteer: Gazetteer, **overrides) -> Extraction:
     return extract_text(document.name, document.sha256, document.text, nlp, gazetteer, **overrides)
+
+
+def extract_sentence(text: str, nlp: Language, gazetteer: Gazetteer, *, area: Area | None = None,
+                     year: int | None = None, plan: bool = False) -> Extraction:
+    """Facts of one sentence read as part of a bulletin of `area` and `year` (plan part if `plan`).
+
+    Area and year default to those the sentence names itself.
+    """
+    area = area or find_area(text, text, gazetteer)
+    year = year or most_common_year(fold(text))
+    if area is None:
+        raise KgError("no area in the sentence: pass --area, e.g. --area 广州市")
+    if year is None:
+        raise KgError("no year in the sentence: pass --year, e.g. --year 2023")
+    suffix = "生态环境厅" if area.level == "province" else "生态环境局"
+    info = BulletinInfo(area=area, issuer=area.name + suffix, title="", report_year=year,
+                        plan_year=year if plan else None, plan_start=0 if plan else None, all_plan=plan)
+    evidence = Evidence(text=text, start=0, end=len(text))
+    doc = nlp(sentence_doc(nlp, fold(text), SentenceContext(info, evidence, info.part_at(0), gazetteer)))
+    return Extraction(name="<sentence>", sha256="", info=info, sentences=(evidence,), facts=tuple(doc._.facts))

@@ -103,7 +103,7 @@ def read_bulletin_info(text: str, gazetteer: Gazetteer, *, area: Area | None = N
         detected_area = find_area(named_issuer, "", gazetteer)
 
     title_years = [int(y) for y in year_re.findall(title)]
-    report_year = year or (title_years[0] if title_years else _most_common_year(folded))
+    report_year = year or (title_years[0] if title_years else most_common_year(folded))
     all_plan = bool(title) and any(w in title for w in data["plan_only_words"]) and not any(
         w in title for w in data["summary_words"]
     )
@@ -134,7 +134,7 @@ def _named_issuer(text: str, gazetteer: Gazetteer) -> str:
     return ""
 
 
-def _most_common_year(text: str) -> int | None:
+def most_common_year(text: str) -> int | None:
     _, year_re, _, _ = _patterns()
     years = Counter(int(y) for y in year_re.findall(text[:AREA_SEARCH_CHARS]))
     return years.most_common(1)[0][0] if years else None

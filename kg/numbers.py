@@ -403,18 +403,16 @@ def find_quantities(text: str) -> list[Quantity]:
             mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     out: list[Quantity] = []
     pos = 0
-    for m in _NUM.finditer(f):
-        if m.start() < pos:
-            continue
+    while (m := _NUM.search(f, pos)) is not None:
         cand = _read(f, m, mask)
-        if cand is None:
-            continue
-        found = [cand]
-        if cand.unit is None and cand.code == "":
+        found = [cand] if cand is not None else []
+        if cand is not None and cand.unit is None and cand.code == "":
             second = _range_partner(f, cand, mask)
             if second is not None:
                 found = [_propagate(cand, second), second]
-        if found[0].tentative:
+        if not found or found[0].tentative:
+            # a rejected run of Chinese numerals may end in a number: 统一两个 -> 两个
+            pos = m.start() + 1 if m.lastgroup == "cn" else m.end()
             continue
         for c in found:
             out.append(Quantity(c.value, c.code, c.start, c.end, c.number_end, text[c.start:c.end]))
