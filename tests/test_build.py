@@ -67,9 +67,9 @@ def test_same_statement_in_two_documents_gives_two_facts(tmp_path, seeds_dir):
     one = Graph().parse(build([tmp_path / "two" / "a.txt"], tmp_path / "one").graph_path, format="turtle")
     two = Graph().parse(build([tmp_path / "two"], tmp_path / "both").graph_path, format="turtle")
     assert _count(two, EK.Bulletin) == 2
-    for fact_class in (EK.Observation, EK.Target, EK.AwardFact, EK.PlanFact):
+    for fact_class in (EK.Observation, EK.Target, EK.AwardFact):
         assert _count(two, fact_class) == 2 * _count(one, fact_class) > 0
-    for shared_class in (EK.Award, EK.PlanDocument, EK.Area, EK.Organisation):
+    for shared_class in (EK.Award, EK.Area, EK.Organisation, EK.Indicator):
         assert _count(two, shared_class) == _count(one, shared_class) > 0
 
 
