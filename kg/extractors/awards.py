@@ -43,6 +43,7 @@ def _rules():
         "adverbs": re.compile("(?:" + "|".join(data["adverbs"]) + ")+$"),
         "leading_verb": re.compile("^" + alternation(data["leading_verbs"])),
         "creating_verb": re.compile("^" + alternation(data["creating_verbs"])),
+        "accompaniment": re.compile(data["accompaniment"]),
         "bureau_pronouns": tuple(data["bureau_pronouns"]),
         "area_pronouns": tuple(data["area_pronouns"]),
         "counted": re.compile(data["counted"]),
@@ -75,8 +76,21 @@ def extract(doc) -> list[AwardFact]:
     spans = clauses(text)
     for index, (start, end) in enumerate(spans):
         previous = text[spans[index - 1][0]:spans[index - 1][1]] if index else ""
-        facts.extend(_clause_awards(text[start:end], previous, context))
+        for part in _conferrals(text[start:end]):
+            facts.extend(_clause_awards(part, previous, context))
     return facts
+
+
+def _conferrals(clause: str) -> list[str]:
+    """A clause with several verbs ("4个支部被评为A、12个支部被评为B") split at the 、 before each."""
+    triggers = list(_rules()["trigger"].finditer(clause))
+    cuts = []
+    for match in triggers[1:]:
+        cut = clause.rfind("、", cuts[-1] if cuts else 0, match.start())
+        if cut > triggers[0].end():
+            cuts.append(cut)
+    bounds = [0] + [cut + 1 for cut in cuts] + [len(clause) + 1]
+    return [clause[bounds[i]:bounds[i + 1] - 1] for i in range(len(bounds) - 1)]
 
 
 def _clause_awards(clause: str, previous: str, context) -> list[AwardFact]:
@@ -98,7 +112,7 @@ def _clause_awards(clause: str, previous: str, context) -> list[AwardFact]:
         prefix, pre, source = _strip_adverbs(pre), "", "awards/evaluation-subject"
     elif not _strip_adverbs(pre) and rules["took_part"].search(previous):
         prefix, source = rules["took_part"].search(previous).group("name"), "awards/took-part"
-    names = _award_names(award_text)
+    names = [name for name in _award_names(award_text) if _acceptable(_clean(name)[0])]
     if prefix:
         names = [prefix + name for name in names]
     recipients = _recipients(pre, previous, " ".join(names), context)
@@ -149,9 +163,14 @@ def _has_head(name: str) -> bool:
 
 
 def _valid(name: str) -> bool:
-    rules = _rules()
     core = name.strip(QUOTES)
-    return 2 <= len(core) <= 60 and _has_head(core) and not any(word in core for word in rules["reject"]) \
+    return 2 <= len(core) <= 80 and _has_head(core)
+
+
+def _acceptable(name: str) -> bool:
+    """The words after the verb name an honour, not money, coverage or praise."""
+    core = name.strip(QUOTES)
+    return not any(word in core for word in _rules()["reject"]) \
         and not re.match(r"^[0-9.]+(?:条|个|项|家|次|万|亿|件|名)", core)
 
 
@@ -201,6 +220,8 @@ def _recipients(pre: str, previous: str, award: str, context) -> list[tuple[Reci
     """Who the clause says receives the honour, with a count where recipients are only counted."""
     rules = _rules()
     pre = pre.rsplit("并", 1)[-1]
+    if rules["accompaniment"].match(pre):
+        pre = ""
     subject = _strip_adverbs(rules["leading_verb"].sub("", _strip_adverbs(pre)))
     subject = re.sub(r"[((][^()()]*[))]", "", subject).strip(" ")
     if not subject:

@@ -162,10 +162,12 @@ def _read(text, mention, window_end, quantities, unit, rules) -> Reading | None:
     values = [first]
     for following in after[1:]:
         joiner = text[values[-1].end:following.start]
-        if joiner not in rules["joiners"] or (following.unit and values[0].unit and following.unit != values[0].unit):
+        if joiner not in rules["joiners"] or (following.unit and following.unit not in _compatible(unit)):
             break
         values.append(following)
     value_unit = values[-1].unit
+    if value_unit == "" and all(q.value == 0 for q in values):
+        value_unit = unit  # 保持为零: zero needs no unit
     if value_unit not in _compatible(unit):
         return None
     reading = Reading(values=[(q.value, 0) for q in values], unit=value_unit or unit, pattern="list" if len(values) > 1 else "level",
