@@ -62,7 +62,7 @@ def build(paths, out_dir, area, year):
             on_document=lambda name: progress.update(task, advance=1, description=name),
         )
     for problem in report.problems:
-        console.print(f"[yellow]skipped[/yellow] {problem}", highlight=False, markup=True)
+        click.echo(f"skipped {problem}", err=True)
     if report.graph_path is None:
         raise KgError("no document could be read: nothing was built")
     console.print(summary_table(report))

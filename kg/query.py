@@ -98,6 +98,28 @@ def load_query(name_or_path: str) -> NamedQuery:
     return _parse(path, sparql)
 
 
+def inline_query(sparql: str) -> NamedQuery:
+    """A query given as text (kg query -e): no parameters, no declared columns."""
+    return NamedQuery(name="expression", title="SPARQL expression", description="", params=(),
+                      columns=(), sparql=sparql)
+
+
+def format_query_list(queries: Sequence[NamedQuery]) -> str:
+    """The named queries as plain text: name and title, description, parameters, columns."""
+    lines: list[str] = []
+    for q in queries:
+        lines.append(f"{q.name}  {q.title}")
+        if q.description:
+            lines.append(f"    {q.description}")
+        for p in q.params:
+            need = "required" if p.required else "optional"
+            lines.append(f"    --param {p.name}=…  ({p.type}, {need}) {p.description}".rstrip())
+        if q.columns:
+            lines.append(f"    columns: {', '.join(q.columns)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def _parse(path: Path, sparql: str) -> NamedQuery:
     fields: dict[str, list[str]] = {k: [] for k in _HEADER_KEYS}
     params: list[Param] = []

@@ -129,6 +129,17 @@ def open_store(path: Path | str, engine: str = "oxigraph") -> "Store":
     return Store(engine, backend, path)
 
 
+def load_graph(path: Path | str) -> rdflib.Graph:
+    """The graph file at `path` as an rdflib Graph (for code that walks triples, e.g. viz).
+
+    Raises GraphError, naming the file, when it is missing or cannot be parsed.
+    """
+    graph = open_store(path, "rdflib")._backend
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True)
+    return graph
+
+
 class Store:
     """A loaded graph; query it with `select`, `construct` and `ask`."""
 
@@ -223,8 +234,8 @@ class Store:
 # -- helpers ------------------------------------------------------------------------
 
 def _first_line(e: BaseException) -> str:
-    text = str(e).strip() or type(e).__name__
-    return text.splitlines()[0]
+    text = (str(e).strip() or type(e).__name__).splitlines()[0]
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _not_projected(name: str, var: str) -> QueryError:
