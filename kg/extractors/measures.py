@@ -189,11 +189,9 @@ def _comparator(gap: str, tail: str, rules) -> str:
         return ">="
     if tail.startswith(rules["bound_le"]):
         return "<="
-    if any(word in gap for word in rules["ge"]):
-        return ">="
-    if any(word in gap for word in rules["le"]):
-        return "<="
-    return "="
+    found = [(len(word), bound) for bound, words in ((">=", rules["ge"]), ("<=", rules["le"]))
+             for word in words if word in gap]
+    return max(found)[1] if found else "="   # the longest word decides: 不高于 over 高于
 
 
 def _change_after(text, position, window_end, rest, rules):
@@ -221,7 +219,9 @@ def _fact_year(text, mention_start, value_start, years, context, rules) -> tuple
         later = [year for year in named if base and year >= base]
         return (later[-1] if later else base), True
     report = context.info.report_year
-    future = [year for year in named if report and year > report]
+    sentence_years = [int(q.value) for q in years if q.start < value_start
+                      and not text[max(0, q.start - 1):q.start].endswith(rules["year_not_after"])]
+    future = [year for year in sentence_years if report and year > report]
     if future:
         return future[-1], True
     past = [year for year in named if report and year <= report]

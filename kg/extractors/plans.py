@@ -81,7 +81,7 @@ def extract(doc) -> list[PlanFact]:
         chained = text[previous_end + 1:start - 1].strip() == "" and previous_end > 0
         action = previous_action if chained else action_before(text, start - 1)
         previous_end, previous_action = end, action
-        if not title or not is_governance_title(title):
+        if not title or not is_governance_title(text[start:end].strip()):
             continue
         if any(word in lead for word in rules["not_governance"]):
             continue
