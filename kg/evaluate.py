@@ -248,6 +248,26 @@ class Report:
     ignored: int = 0                                      # predictions for documents the gold does not cover
 
 
+def pair_facts(gold: list[dict], predicted: list[dict]) -> dict[int, int]:
+    """One-to-one matching, best pairs first, then gold order, then prediction order: {gold index: prediction index}."""
+    by_key: dict[tuple, list[int]] = defaultdict(list)
+    for j, p in enumerate(predicted):
+        by_key[(p.get("doc"), p.get("type"))].append(j)
+    pairs = sorted(
+        (-q, i, j)
+        for i, g in enumerate(gold)
+        for j in by_key.get((g["doc"], g["type"]), [])
+        if (q := match_quality(g, predicted[j])) > 0
+    )
+    gold_done: dict[int, int] = {}
+    pred_done: set[int] = set()
+    for _, i, j in pairs:
+        if i not in gold_done and j not in pred_done:
+            gold_done[i] = j
+            pred_done.add(j)
+    return gold_done
+
+
 def score(gold: Iterable[dict], predicted: Iterable[dict]) -> Report:
     """Match predictions to gold facts (see the module docstring) and count."""
     gold = list(gold)
@@ -255,22 +275,8 @@ def score(gold: Iterable[dict], predicted: Iterable[dict]) -> Report:
     all_predicted = list(predicted)
     preds = [p for p in all_predicted if p.get("doc") in covered]
 
-    pairs = []
-    by_key: dict[tuple, list[int]] = defaultdict(list)
-    for j, p in enumerate(preds):
-        by_key[(p.get("doc"), p.get("type"))].append(j)
-    for i, g in enumerate(gold):
-        for j in by_key.get((g["doc"], g["type"]), []):
-            q = match_quality(g, preds[j])
-            if q > 0:
-                pairs.append((-q, i, j))
-    pairs.sort()
-    gold_done: dict[int, int] = {}
-    pred_done: set[int] = set()
-    for _, i, j in pairs:
-        if i not in gold_done and j not in pred_done:
-            gold_done[i] = j
-            pred_done.add(j)
+    gold_done = pair_facts(gold, preds)
+    pred_done = set(gold_done.values())
 
     by_type = {t: Counts() for t in TYPES}
     by_doc: dict[str, dict[str, Counts]] = defaultdict(lambda: {t: Counts() for t in TYPES})

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import TYPES, describe, match_quality
+from kg.evaluate import TYPES, describe, pair_facts
 from kg.extract import extract_sentence
 from kg.facts import AwardFact, Observation, PlanFact, Target
 from kg.vocabulary import load_indicators
@@ -86,18 +86,8 @@ class Outcome:
 def match(gold: list[dict], predicted: list[dict]) -> Outcome:
     """One-to-one matching under the GUIDE rules: best pairs first, then gold order, then prediction order."""
     doc = {"doc": "<sentence>"}
-    pairs = sorted(
-        (-q, i, j)
-        for i, g in enumerate(gold)
-        for j, p in enumerate(predicted)
-        if (q := match_quality({**g, **doc}, {**p, **doc})) > 0
-    )
-    gold_done: dict[int, int] = {}
-    pred_done: set[int] = set()
-    for _, i, j in pairs:
-        if i not in gold_done and j not in pred_done:
-            gold_done[i] = j
-            pred_done.add(j)
+    gold_done = pair_facts([{**g, **doc} for g in gold], [{**p, **doc} for p in predicted])
+    pred_done = set(gold_done.values())
     return Outcome(
         predicted=predicted,
         matched=[(gold[i], predicted[j]) for i, j in sorted(gold_done.items())],
