@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .facts import Area, BulletinInfo
 from .gazetteer import Gazetteer
 from .text import fold, lines
-from .patterns import load_patterns
+from .patterns import alternation, load_patterns
 
 TITLE_SEARCH_LINES = 15
 AREA_SEARCH_CHARS = 3000
 
 
+@lru_cache(maxsize=1)
 def _patterns():
     data = load_patterns("bulletin")
     return data, re.compile(data["year"]), re.compile(data["issuer"]), re.compile(data["report_intro"])
@@ -66,15 +68,9 @@ def _surface_matches(text: str, gazetteer: Gazetteer):
         yield match.group(), match.start()
 
 
-_NAME_REGEX = {}
-
-
+@lru_cache(maxsize=4)
 def _name_regex(gazetteer: Gazetteer) -> re.Pattern:
-    key = id(gazetteer)
-    if key not in _NAME_REGEX:
-        forms = sorted({surface for surface, _ in gazetteer.names()}, key=len, reverse=True)
-        _NAME_REGEX[key] = re.compile("|".join(map(re.escape, forms)))
-    return _NAME_REGEX[key]
+    return re.compile(alternation(surface for surface, _ in gazetteer.names()))
 
 
 def find_plan_start(text: str, title_end: int) -> tuple[int | None, int | None]:

@@ -18,21 +18,28 @@ _SPECIAL_FOLDS = {
     "\u2014": "—",
     "\uff5e": "~",   # full-width tilde
     "\u301c": "~",   # wave dash
+    "\u2212": "-",   # minus sign
+    "\u2013": "-",   # en dash
+    "³": "3",
+    "²": "2",
 }
 
 SENTENCE_END = re.compile(r"[。！？!?；;]+|\n+")
 
 
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
+@lru_cache(maxsize=None)
+def fold_table(keep: str = "") -> dict[int, str]:
+    """The translation table of `fold`, leaving the characters of `keep` as they are."""
     table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
     table.update({ord(k): v for k, v in _SPECIAL_FOLDS.items()})
+    for char in keep:
+        table.pop(ord(char), None)
     return table
 
 
 def fold(text: str) -> str:
     """Full-width ASCII to ASCII and odd spaces to spaces, one character for one."""
-    return text.translate(_fold_table())
+    return text.translate(fold_table())
 
 
 def sentences(text: str) -> list[Evidence]:

@@ -52,17 +52,13 @@ class Reading:
 def _rules():
     data = load_patterns("measures")
     change_words = data["change_down"] + data["change_up"]
+    change = (r"(?:" + alternation(data["change_reference"]) + r"[0-9年度]*)?"
+              + alternation(change_words, capture="word") + r"了?(?:约)?$")
     return {
         "data": data,
         "level_tail": re.compile(alternation(data["level_verbs"]) + r"*$"),
-        "change_gap": re.compile(
-            r"^(?:" + alternation(data["change_reference"]) + r"[0-9年度]*)?"
-            + alternation(change_words, capture="word") + r"了?(?:约)?$"
-        ),
-        "change_after": re.compile(
-            r"^[,、]?\s*(?:" + alternation(data["change_reference"]) + r"[0-9年度]*)?"
-            + alternation(change_words, capture="word") + r"了?(?:约)?$"
-        ),
+        "change_gap": re.compile("^" + change),
+        "change_after": re.compile(r"^[,、]?\s*" + change),
         "from_to": re.compile(r"^" + alternation(data["from_to"]) + r"$"),
         "down": tuple(data["change_down"]),
         "le": tuple(data["comparator_le"]),
@@ -211,17 +207,14 @@ def _fact_year(text, mention_start, value_start, years, context, rules) -> tuple
     """The year a value refers to and whether it is a target (a later year, or the plan part)."""
     base = part_year(context)
     start = clause_start(text, mention_start)
-    named = [
-        int(q.value) for q in years
-        if start <= q.start < value_start and not text[max(0, q.start - 1):q.start].endswith(rules["year_not_after"])
-    ]
+    stated = [(q.start, int(q.value)) for q in years
+              if q.start < value_start and not text[max(0, q.start - 1):q.start].endswith(rules["year_not_after"])]
+    named = [year for position, year in stated if position >= start]
     if context.part == "plan":
         later = [year for year in named if base and year >= base]
         return (later[-1] if later else base), True
     report = context.info.report_year
-    sentence_years = [int(q.value) for q in years if q.start < value_start
-                      and not text[max(0, q.start - 1):q.start].endswith(rules["year_not_after"])]
-    future = [year for year in sentence_years if report and year > report]
+    future = [year for _, year in stated if report and year > report]
     if future:
         return future[-1], True
     past = [year for year in named if report and year <= report]
