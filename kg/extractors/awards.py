@@ -100,23 +100,24 @@ def _clause_awards(clause: str, previous: str, context) -> list[AwardFact]:
         rating = rules["rating"].search(clause)
         if rating is None:
             return []
-        return _facts([rating.group("award")], _recipients(rating.group("recipient"), "", "", context),
-                      context, "awards/rating-without-verb", weak=False)
+        return _facts([rating.group("award")], _recipients(rating.group("recipient"), "", context),
+                      context, "awards/rating-without-verb")
     pre, award_text = clause[:match.start()], clause[match.end():]
     source = "awards/" + ("weak-verb" if match.group("trigger") in rules["weak"] else "verb")
     prefix = ""
+    subject = _strip_adverbs(pre)
     evaluation = rules["in_evaluation"].search(pre)
+    contest = rules["took_part"].search(previous) if not subject else None
     if evaluation:
         prefix, pre, source = evaluation.group("name"), pre[:evaluation.start()], "awards/in-evaluation"
-    elif rules["evaluation_subject"].search(_strip_adverbs(pre)):
-        prefix, pre, source = _strip_adverbs(pre), "", "awards/evaluation-subject"
-    elif not _strip_adverbs(pre) and rules["took_part"].search(previous):
-        prefix, source = rules["took_part"].search(previous).group("name"), "awards/took-part"
+    elif rules["evaluation_subject"].search(subject):
+        prefix, pre, source = subject, "", "awards/evaluation-subject"
+    elif contest:
+        prefix, source = contest.group("name"), "awards/took-part"
     names = [name for name in _award_names(award_text) if _acceptable(_clean(name)[0])]
     if prefix:
         names = [prefix + name for name in names]
-    recipients = _recipients(pre, previous, " ".join(names), context)
-    return _facts(names, recipients, context, source, weak=match.group("trigger") in rules["weak"])
+    return _facts(names, _recipients(pre, previous, context), context, source)
 
 
 def _strip_adverbs(pre: str) -> str:
@@ -174,7 +175,7 @@ def _acceptable(name: str) -> bool:
         and not re.match(r"^[0-9.]+(?:条|个|项|家|次|万|亿|件|名)", core)
 
 
-def _facts(names, recipients, context, source, *, weak: bool) -> list[AwardFact]:
+def _facts(names, recipients, context, source) -> list[AwardFact]:
     facts = []
     for raw in names:
         name, count_after = _clean(raw)
@@ -216,7 +217,7 @@ def _default_recipient(award: str, context) -> Recipient:
     return _area(context)
 
 
-def _recipients(pre: str, previous: str, award: str, context) -> list[tuple[Recipient, int | None]]:
+def _recipients(pre: str, previous: str, context) -> list[tuple[Recipient, int | None]]:
     """Who the clause says receives the honour, with a count where recipients are only counted."""
     rules = _rules()
     pre = pre.rsplit("并", 1)[-1]
