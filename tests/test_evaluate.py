@@ -6,8 +6,15 @@ import pytest
 
 from kg.errors import KgError
 from kg.evaluate import (
-    award_similarity, format_report, load_gold, match_quality, normalise_recipient, normalise_text,
-    predictions_from_store, score, strip_suffix,
+    award_similarity,
+    format_report,
+    load_gold,
+    match_quality,
+    normalise_recipient,
+    normalise_text,
+    predictions_from_store,
+    score,
+    strip_suffix,
 )
 from kg.store import ENGINES, open_store
 
