@@ -1,7 +1,8 @@
 """The indicator vocabulary, read from ontology/indicators.ttl (the one source of it).
 
 Each indicator has a key (skos:notation), a unit code and the Chinese surface forms
-the extractor matches: skos:prefLabel, skos:altLabel and skos:hiddenLabel in zh.
+the extractor matches: skos:prefLabel, skos:altLabel and skos:hiddenLabel in zh, folded like
+the text and spelled in the variants of kg/data/patterns/label_variants.json.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
 from .namespace import EK, ONTOLOGY_DIR
+from .patterns import load_patterns
+from .text import fold
 
 INDICATORS_FILE = ONTOLOGY_DIR / "indicators.ttl"
 
@@ -41,6 +44,15 @@ def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, Indicator]:
             label_zh=labels.get("zh", key),
             label_en=labels.get("en", key),
             unit=str(graph.value(concept, EK.unitCode)),
-            surface_forms=tuple(sorted(forms)),
+            surface_forms=tuple(sorted({variant for form in forms for variant in spelling_variants(form)})),
         )
     return dict(sorted(found.items()))
+
+
+def spelling_variants(label: str) -> set[str]:
+    """The label folded, with its class numerals and range marks in every style of label_variants.json."""
+    rules = load_patterns("label_variants")
+    folded = fold(label)
+    numbered = {folded} | {folded.translate(str.maketrans(style)) for style in rules["numeral_styles"]}
+    marks = rules["range_marks"]
+    return {form.replace("~", mark) for form in numbered for mark in marks} | numbered
