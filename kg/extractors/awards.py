@@ -32,7 +32,15 @@ def _rules():
     data = load_patterns("awards")
     return {
         "data": data,
-        "trigger": re.compile(alternation(data["triggers"], capture="trigger")),
+        "trigger": re.compile(alternation(data["triggers"], capture="trigger") + f"(?!{data['not_trigger_after']})"),
+        "object_verbs": frozenset(data["object_verbs"]),
+        "object_joiner": data["object_joiner"],
+        "conferring_body": re.compile(data["conferring_body"]),
+        "conferred_by": re.compile(data["conferred_by_prefix"]),
+        "anaphoric": re.compile(data["anaphoric_award"]),
+        "rating_name": re.compile(data["rating_name"]),
+        "list_tail": re.compile(data["award_list_tail"]),
+        "respectively": data["respectively"],
         "weak": frozenset(data["weak_triggers"]),
         "heads": tuple(data["heads"]),
         "reject": tuple(data["reject_words"]),
@@ -102,8 +110,13 @@ def _clause_awards(clause: str, previous: str, context) -> list[AwardFact]:
             return []
         return _facts([rating.group("award")], _recipients(rating.group("recipient"), "", context),
                       context, "awards/rating-without-verb")
-    pre, award_text = clause[:match.start()], clause[match.end():]
+    pre, award_text = clause[:match.start()], rules["conferred_by"].sub("", clause[match.end():])
+    pre = rules["conferring_body"].sub("", pre)
     source = "awards/" + ("weak-verb" if match.group("trigger") in rules["weak"] else "verb")
+    if match.group("trigger") in rules["object_verbs"]:
+        named, rest = _object_recipients(award_text, context)
+        if named:
+            return _facts(_acceptable_names(rest), named, context, "awards/object")
     prefix = ""
     subject = _strip_adverbs(pre)
     evaluation = rules["in_evaluation"].search(pre)
@@ -114,10 +127,50 @@ def _clause_awards(clause: str, previous: str, context) -> list[AwardFact]:
         prefix, pre, source = subject, "", "awards/evaluation-subject"
     elif contest:
         prefix, source = contest.group("name"), "awards/took-part"
-    names = [name for name in _award_names(award_text) if _acceptable(_clean(name)[0])]
+    names = _acceptable_names(award_text)
     if prefix:
         names = [prefix + name for name in names]
-    return _facts(names, _recipients(pre, previous, context), context, source)
+    return _facts(names, _recipients(pre, previous, context), context, source,
+                  paired=rules["respectively"] in clause)
+
+
+def _acceptable_names(award_text: str) -> list[str]:
+    return [name for name in _award_names(award_text) if _acceptable(_clean(name)[0])]
+
+
+def _object_recipients(text: str, context) -> tuple[list[tuple[Recipient, None]], str]:
+    """授予江宁区“…”称号, 命名吴中区、相城区为…: recipients named right after the verb, and the rest."""
+    rules = _rules()
+    found, position = [], 0
+    while True:
+        recipient, length = _leading_recipient(text[position:], context)
+        if recipient is None:
+            break
+        found.append((recipient, None))
+        position += length
+        if position < len(text) and text[position] in "、和及":
+            position += 1
+            continue
+        break
+    rest = text[position:]
+    if rest.startswith(rules["object_joiner"]):
+        rest = rest[len(rules["object_joiner"]):]
+    return (found, rest) if found and rest else ([], text)
+
+
+def _leading_recipient(text: str, context) -> tuple[Recipient | None, int]:
+    rules = _rules()
+    for pronoun in rules["bureau_pronouns"]:
+        if text.startswith(pronoun):
+            return _bureau(context), len(pronoun)
+    for pronoun in rules["area_pronouns"]:
+        if text.startswith(pronoun):
+            return _area(context), len(pronoun)
+    for length in range(min(len(text), 12), 1, -1):
+        area = context.gazetteer.resolve(text[:length], context.info.area)
+        if area is not None:
+            return Recipient(name=area.name, kind="area", area=area), length
+    return None, 0
 
 
 def _strip_adverbs(pre: str) -> str:
@@ -128,6 +181,7 @@ def _award_names(award_text: str) -> list[str]:
     """The honours named after the verb: cut at 并/且, split lists whose parts are honours."""
     rules = _rules()
     award_text = rules["award_end"].split(award_text, maxsplit=1)[0]
+    award_text = rules["list_tail"].sub("", award_text)
     parts, current = [], ""
     for piece in re.split("(" + "|".join(map(re.escape, rules["split"])) + ")", award_text):
         if piece in rules["split"]:
@@ -169,20 +223,28 @@ def _valid(name: str) -> bool:
 
 
 def _acceptable(name: str) -> bool:
-    """The words after the verb name an honour, not money, coverage or praise."""
+    """The words after the verb name an honour, not money, coverage or praise (an evaluation's
+    rating is an honour whatever it evaluated: 攻坚战成效考核优秀)."""
+    rules = _rules()
     core = name.strip(QUOTES)
-    return not any(word in core for word in _rules()["reject"]) \
+    rejected = not rules["rating_name"].search(core) and any(word in core for word in rules["reject"])
+    return not rejected and not rules["anaphoric"].match(core) \
         and not re.match(r"^[0-9.]+(?:条|个|项|家|次|万|亿|件|名)", core)
 
 
-def _facts(names, recipients, context, source) -> list[AwardFact]:
+def _facts(names, recipients, context, source, paired: bool = False) -> list[AwardFact]:
+    """Each honour for each recipient; with 分别 and as many honours as recipients, in order."""
     facts = []
-    for raw in names:
+    if paired and len(names) == len(recipients) > 1:
+        pairs = [(name, [recipient]) for name, recipient in zip(names, recipients)]
+    else:
+        pairs = [(name, recipients) for name in names]
+    for raw, receiving in pairs:
         name, count_after = _clean(raw)
         if not _valid(name):
             continue
         level = _level(raw)
-        for recipient, count in recipients or [(_default_recipient(name, context), None)]:
+        for recipient, count in receiving or [(_default_recipient(name, context), None)]:
             facts.append(AwardFact(
                 year=part_year(context), evidence=context.evidence, source=source,
                 recipient=recipient, award=name, level=level, count=count or count_after,
