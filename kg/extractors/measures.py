@@ -57,7 +57,8 @@ class Reading:
 def _rules():
     data = load_patterns("measures")
     change_words = data["change_down"] + data["change_up"]
-    change = (r"(?:" + alternation(data["change_reference"]) + r"[0-9年度]*)?"
+    change = (alternation(data["change_fillers"]) + "?"
+              + r"(?:" + alternation(data["change_reference"]) + r"[0-9年度]*)?"
               + alternation(change_words, capture="word") + r"了?(?:约)?$")
     return {
         "data": data,
@@ -121,7 +122,7 @@ def _elliptic_mentions(text: str, found: list[Mention]) -> list[Mention]:
             continue
         surface = text[mention.start:mention.end]
         position = mention.start
-        while position > 0 and text[position - 1] == "、":
+        while position > 0 and text[position - 1] in "、和及与":
             joiner = position - 1
             best = None
             for cut in range(1, len(surface) - 1):
@@ -233,10 +234,13 @@ def _from_to(text, gap_core, after, unit, rules) -> Reading | None:
         return None
     first, second = after[0], after[1]
     between = text[first.end:second.start]
-    if not rules["from_to"].match(rules["named_year"].sub("", between)) or second.unit not in _compatible(unit):
+    if not rules["from_to"].match(rules["named_year"].sub("", between)):
+        return None
+    second_unit = unit if second.value == 0 and not second.unit else second.unit  # 降至0
+    if second_unit not in _compatible(unit):
         return None
     named = [_named_year(gap_core, rules), _named_year(between, rules)]
-    return Reading(values=[(first.value, -1), (second.value, 0)], unit=second.unit, pattern="from-to",
+    return Reading(values=[(first.value, -1), (second.value, 0)], unit=second_unit, pattern="from-to",
                    value_start=first.start, value_end=second.end, years=tuple(named) if all(named) else ())
 
 
@@ -354,7 +358,7 @@ def _fact_year(text, mention_start, value_start, years, context, rules) -> tuple
               if q.start < value_start and not text[max(0, q.start - 1):q.start].endswith(rules["year_not_after"])]
     named = [year for position, year in stated if position >= start]
     if context.part == "plan":
-        later = [year for year in named if base and year >= base]
+        later = [year for _, year in stated if base and year >= base]
         return (later[-1] if later else base), True
     report = context.info.report_year
     future = [year for _, year in stated if report and year > report]
