@@ -12,6 +12,7 @@ For each indicator mention the extractor reads the text up to the next mention:
   level + change  "为90.4%,同比提升6.6个百分点"                (change fields on the level)
   shared  "A、B、C连续三年实现100%"                            (mentions joined by 、 share a value)
   split   "饮用水水源地水质100%稳定达标"                      (subject, value, predicate)
+  elided  "国考断面水质优良率为100%,省考断面为98.6%"          (the next clause continues the indicator)
 In the plan part, and in summary sentences naming a later year, facts are targets,
 with a comparator from 控制在/以内 (<=), 以上/不低于 (>=) or none (=).
 Words and limits: kg/data/patterns/measures.json.
@@ -27,7 +28,7 @@ from spacy.util import filter_spans
 from ..facts import Observation, Target
 from ..patterns import alternation, load_patterns
 from ..vocabulary import load_indicators
-from .common import area_in, clause_start, part_year
+from .common import area_in, clause_end, clause_start, part_year
 from .quantities import quantities_of
 
 
@@ -73,6 +74,7 @@ def _rules():
         "level_only": re.compile(r"^[,]?\s*" + alternation(data["level_verbs"]) + r"$"),
         "period_end": re.compile(data["period_end"]),
         "whole_area": tuple(data["whole_area_words"]),
+        "elided": re.compile(r"\s*(?P<subject>[^,;:]{2,12}?)" + alternation(data["level_verbs"]) + r"$"),
         "down": tuple(data["change_down"]),
         "le": tuple(data["comparator_le"]),
         "ge": tuple(data["comparator_ge"]),
@@ -176,6 +178,7 @@ def extract(doc) -> list[Observation]:
         facts.extend(_facts(doc, mention, reading, years, context, rules))
     covered = {fact.indicator for fact in facts}
     facts.extend(_split_facts(doc, covered, years, context, rules))
+    facts.extend(_elided_facts(doc, found, readings, quantities, years, context, rules))
     return facts
 
 
@@ -239,9 +242,9 @@ def _from_to(text, gap_core, after, unit, rules) -> Reading | None:
     second_unit = unit if second.value == 0 and not second.unit else second.unit  # 降至0
     if second_unit not in _compatible(unit):
         return None
-    named = [_named_year(gap_core, rules), _named_year(between, rules)]
+    named = (_named_year(gap_core, rules), _named_year(between, rules))
     return Reading(values=[(first.value, -1), (second.value, 0)], unit=second_unit, pattern="from-to",
-                   value_start=first.start, value_end=second.end, years=tuple(named) if all(named) else ())
+                   value_start=first.start, value_end=second.end, years=named if any(named) else ())
 
 
 def _named_year(text: str, rules) -> int | None:
@@ -378,7 +381,7 @@ def _facts(doc, mention, reading, years, context, rules):
     for position, (value, year_offset) in enumerate(reading.values):
         area, scope = subjects[position]
         fields = dict(
-            year=reading.years[position] if reading.years else year + year_offset, evidence=context.evidence,
+            year=_value_year(reading, position, year, context), evidence=context.evidence,
             source=f"measures/{reading.pattern}", area=area, indicator=mention.key, value=float(value),
             unit=reading.unit, of=reading.of, scope=scope,
         )
@@ -390,6 +393,16 @@ def _facts(doc, mention, reading, years, context, rules):
         elif year_offset == 0 or reading.pattern == "from-to":
             facts.append(Observation(**fields))
     return facts
+
+
+def _value_year(reading, position, year, context) -> int:
+    """The year of one value: the clause's year plus the value's offset; in a from-to naming its
+    years, the years named, an unnamed end being the part's year (由2021年的5.3%降至0)."""
+    if not reading.years:
+        return year + reading.values[position][1]
+    first, second = reading.years
+    end = second or part_year(context)
+    return end if position == 1 else (first or end - 1)
 
 
 def _subjects(doc, mention, count, context, rules) -> list[tuple]:
@@ -428,6 +441,32 @@ def _carried_area(doc, start, context, rules):
     if carried is None or any(word in text[carried.end_char:start] for word in rules["whole_area"]):
         return None
     return context.gazetteer.resolve(carried.text, context.info.area)
+
+
+def _elided_facts(doc, found, readings, quantities, years, context, rules):
+    """"国考断面水质优良率为100%,省考断面为98.6%": a clause with no indicator of its own, naming an
+    area or scope and a level, continues the indicator read in the clause before it."""
+    text = doc.text
+    facts = []
+    for index, reading in sorted(readings.items()):
+        if reading.pattern not in ("level", "list"):
+            continue
+        clause = clause_end(text, reading.value_end)
+        nxt = [q for q in quantities if q.start > clause]
+        if clause >= len(text) or not nxt or any(clause < m.start < nxt[0].start for m in found):
+            continue
+        match = rules["elided"].match(text, clause + 1, nxt[0].start)
+        unit = nxt[0].unit if nxt[0].unit or nxt[0].value else reading.unit
+        if match is None or unit != reading.unit or clause_end(text, clause + 1) < nxt[0].start:
+            continue
+        subject_end = clause + 1 + len(match.group("subject"))
+        if not (area_in(doc, clause + 1, subject_end, context) or rules["scope"].search(match.group("subject"))):
+            continue
+        mention = Mention(found[index].key, subject_end, subject_end)
+        elided = Reading(values=[(nxt[0].value, 0)], unit=unit, pattern="elided", value_start=nxt[0].start,
+                         value_end=nxt[0].end, comparator=reading.comparator)
+        facts.extend(_facts(doc, mention, elided, years, context, rules))
+    return facts
 
 
 def _split_facts(doc, covered, years, context, rules):
