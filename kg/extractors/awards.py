@@ -59,9 +59,11 @@ def _rules():
         "bureau_nouns": tuple(data["bureau_nouns"]),
         "bureau_award_words": tuple(data["bureau_award_words"]),
         "organisation_suffixes": tuple(data["organisation_suffixes"]),
+        "relative_clause_verbs": tuple(data["relative_clause_verbs"]),
         "levels": data["levels"],
         "award_end": re.compile(data["award_end"]),
         "split": tuple(data["split_awards"]),
+        "title_suffixes": tuple(data["title_suffixes"]),
         "strip_suffix": tuple(sorted(data["strip_award_suffix"], key=len, reverse=True)),
     }
 
@@ -217,9 +219,11 @@ def _has_head(name: str) -> bool:
     return name.strip(QUOTES).endswith(_rules()["heads"])
 
 
-def _valid(name: str) -> bool:
+def _valid(name: str, raw: str = "") -> bool:
+    """An honour ends in a head word, or is a quoted name followed by 称号 (“中国天然氧吧”称号)."""
     core = name.strip(QUOTES)
-    return 2 <= len(core) <= 80 and _has_head(core)
+    titled = raw.rstrip().endswith(_rules()["title_suffixes"]) and name[:1] in QUOTES and name[-1:] in QUOTES
+    return 2 <= len(core) <= 80 and (_has_head(core) or titled)
 
 
 def _acceptable(name: str) -> bool:
@@ -241,7 +245,7 @@ def _facts(names, recipients, context, source, paired: bool = False) -> list[Awa
         pairs = [(name, recipients) for name in names]
     for raw, receiving in pairs:
         name, count_after = _clean(raw)
-        if not _valid(name):
+        if not _valid(name, raw):
             continue
         level = _level(raw)
         for recipient, count in receiving or [(_default_recipient(name, context), None)]:
@@ -306,6 +310,10 @@ def _recipients(pre: str, previous: str, context) -> list[tuple[Recipient, int |
         part = part.strip()
         if not part or re.match(r"^(?:合计|累计|共)", part):
             continue
+        owner, counted = _owned_count(part, context)
+        if owner is not None:
+            found.append((owner, _int(counted.group("count"))))
+            continue
         counted = rules["counted"].match(part) or re.match(r"^.*等(?P<count>[0-9]+)(?:个|家)(?P<noun>.*)$", part)
         if counted:
             noun = counted.group("noun")
@@ -323,8 +331,62 @@ def _is_listed_name(part: str, context) -> bool:
                            or context.gazetteer.resolve(part, context.info.area) is not None)
 
 
+def _owned_count(part: str, context):
+    """"我局2个案例", "长沙市生态环境局1个集体": counted things of a named owner -> (owner, match)."""
+    counted = _rules()["counted"]
+    for index in range(1, len(part)):
+        match = counted.match(part[index:])
+        if match:
+            return _owner(part[:index], context), match
+    return None, None
+
+
+def _owner(text: str, context) -> Recipient | None:
+    """The recipient a possessor names: a pronoun, an area or an organisation; None for anything else."""
+    rules = _rules()
+    if text in rules["bureau_pronouns"]:
+        return _bureau(context)
+    if text in rules["area_pronouns"]:
+        return _area(context)
+    if text.endswith(rules["organisation_suffixes"]) or context.gazetteer.resolve(text, context.info.area):
+        return _named(text, context)
+    return None
+
+
+def _area_chain(name: str, context) -> Recipient | None:
+    """"湖北省十堰市", "我省大兴安岭地区呼玛县": areas named from the larger to the smaller -> the last."""
+    rules = _rules()
+    rest = next((name[len(p):] for p in rules["area_pronouns"] if name.startswith(p)), name)
+    last, position = None, 0
+    while position < len(rest):
+        for length in range(min(len(rest) - position, 12), 1, -1):
+            area = context.gazetteer.resolve(rest[position:position + length], last or context.info.area)
+            if area is not None:
+                last, position = area, position + length
+                break
+        else:
+            return None
+    if last is None or rest == name and len(rest) == len(last.name):
+        return None
+    return Recipient(name=last.name, kind="area", area=last)
+
+
 def _named(name: str, context) -> Recipient:
     rules = _rules()
+    owner, mark, owned = name.rpartition("的")
+    if mark and owner and owned:  # 我市的…案例 -> the city; 局拍摄的微电影《守护》 -> the film
+        possessor = _owner(owner, context)
+        if possessor is not None:
+            return possessor
+        if owner.endswith(rules["relative_clause_verbs"]):
+            return _named(owned, context)
+    for pronoun in rules["bureau_pronouns"]:
+        if name.startswith(pronoun) and len(name) > len(pronoun):  # 局机关第一党支部
+            keep = "机关" if pronoun.endswith("机关") else ""
+            return Recipient(name=context.info.issuer + keep + name[len(pronoun):], kind="organisation")
+    chain = _area_chain(name, context)
+    if chain is not None:
+        return chain
     area = context.gazetteer.resolve(name, context.info.area)
     if area is not None:
         return Recipient(name=area.name, kind="area", area=area)
