@@ -87,7 +87,7 @@ def extract(doc) -> list[AwardFact]:
     for index, (start, end) in enumerate(spans):
         previous = text[spans[index - 1][0]:spans[index - 1][1]] if index else ""
         for part in _conferrals(text[start:end]):
-            facts.extend(_clause_awards(part, previous, context))
+            facts.extend(_clause_awards(part, previous, context, facts[-1].award if facts else ""))
     return facts
 
 
@@ -103,7 +103,7 @@ def _conferrals(clause: str) -> list[str]:
     return [clause[bounds[i]:bounds[i + 1] - 1] for i in range(len(bounds) - 1)]
 
 
-def _clause_awards(clause: str, previous: str, context) -> list[AwardFact]:
+def _clause_awards(clause: str, previous: str, context, last_award: str = "") -> list[AwardFact]:
     rules = _rules()
     match = rules["trigger"].search(clause)
     if match is None:
@@ -132,8 +132,10 @@ def _clause_awards(clause: str, previous: str, context) -> list[AwardFact]:
     names = _acceptable_names(award_text)
     if prefix:
         names = [prefix + name for name in names]
-    return _facts(names, _recipients(pre, previous, context), context, source,
-                  paired=rules["respectively"] in clause)
+    recipients = _recipients(pre, previous, context)
+    if not names and last_award and recipients and rules["anaphoric"].match(award_text.strip()):
+        names, source = [last_award], "awards/anaphora"  # 新郑市、登封市同时获此殊荣
+    return _facts(names, recipients, context, source, paired=rules["respectively"] in clause)
 
 
 def _acceptable_names(award_text: str) -> list[str]:
@@ -394,7 +396,8 @@ def _named(name: str, context) -> Recipient:
         area = context.gazetteer.resolve(name[:prefix_len], context.info.area)
         if area is not None and area.level == "county" and not name.endswith(rules["organisation_suffixes"]):
             return Recipient(name=area.name, kind="area", area=area)
-    if name.startswith("市") and name.endswith(rules["organisation_suffixes"]) and context.info.area:
-        name = context.info.area.name + name[1:]
+    area = context.info.area
+    if area and name[:1] in "省市县区" and area.name.endswith(name[0]) and name.endswith(rules["organisation_suffixes"]):
+        name = area.name + name[1:]  # 市生态环境局 in 太原市's report: 太原市生态环境局
     kind = "organisation" if name.endswith(rules["organisation_suffixes"]) else "entity"
     return Recipient(name=name, kind=kind)
