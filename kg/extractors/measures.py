@@ -74,6 +74,7 @@ def _rules():
         "level_only": re.compile(r"^[,]?\s*" + alternation(data["level_verbs"]) + r"$"),
         "period_end": re.compile(data["period_end"]),
         "whole_area": tuple(data["whole_area_words"]),
+        "listed_areas_tail": re.compile(data["listed_areas_tail"]),
         "elided": re.compile(r"\s*(?P<subject>[^,;:]{2,12}?)" + alternation(data["level_verbs"]) + r"$"),
         "down": tuple(data["change_down"]),
         "le": tuple(data["comparator_le"]),
@@ -419,12 +420,18 @@ def _subjects(doc, mention, count, context, rules) -> list[tuple]:
             bounds.append((position, position + len(part)))
             position += len(part) + 1
         if len(bounds) == count:
-            areas = [area_in(doc, begin, end, context) for begin, end in bounds]
+            areas = [area_in(doc, begin, end, context) or _listed_area(text[begin:end], context, rules)
+                     for begin, end in bounds]
             if all(areas):
                 return [(found, "") for found in areas]
             return [(area, text[begin:end]) for begin, end in bounds]
     matches = list(rules["scope"].finditer(prefix))
     return [(area, matches[-1].group() if matches else "")] * count
+
+
+def _listed_area(part: str, context, rules):
+    """An area named in a list by a short form or abbreviation: 杭州, 穗 (in 穗、深两市)."""
+    return context.gazetteer.resolve(rules["listed_areas_tail"].sub("", part.strip()), context.info.area)
 
 
 def _carried_area(doc, start, context, rules):
