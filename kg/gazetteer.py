@@ -47,6 +47,11 @@ class Gazetteer:
                 return related[0]
         return None
 
+    def child_named(self, area: Area, short: str) -> Area | None:
+        """The one division directly under `area` whose name starts with `short` (德清 -> 德清县)."""
+        found = [a for a in self.by_code.values() if a.parent == area.code and a.name.startswith(short)]
+        return found[0] if len(found) == 1 else None
+
     def parent(self, area: Area) -> Area | None:
         return self.by_code.get(area.parent)
 

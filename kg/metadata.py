@@ -48,11 +48,22 @@ def find_title(text: str) -> tuple[str, int]:
 
 
 def find_area(title: str, text: str, gazetteer: Gazetteer) -> Area | None:
-    """The area named in the title; else the prefecture or province most named early on."""
+    """The area named in the title (the smallest of a chain: 杭州市余杭区 -> 余杭区); else the
+    prefecture or province most named early on."""
+    chosen = None
     for surface, _ in _surface_matches(title, gazetteer):
-        area = gazetteer.resolve(surface)
-        if area is not None:
-            return area
+        area = gazetteer.resolve(surface, chosen)
+        if area is None:
+            continue
+        if chosen is not None and chosen not in gazetteer.ancestors(area):
+            break
+        chosen = area
+    branch = _patterns()[0]["branch_office"]
+    office = re.search(branch, title) if chosen is not None else None
+    if office:  # 湖州市生态环境局德清分局 reports on 德清县
+        chosen = gazetteer.child_named(chosen, office.group("branch")) or chosen
+    if chosen is not None:
+        return chosen
     counts = Counter()
     for surface, _ in _surface_matches(text[:AREA_SEARCH_CHARS], gazetteer):
         area = gazetteer.resolve(surface)
