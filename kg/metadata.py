@@ -37,9 +37,12 @@ def find_title(text: str) -> tuple[str, int]:
             continue
         if year_re.search(line) and any(word in line for word in data["title_words"]):
             end = offset + len(line)
-            if any(line.endswith(word) for word in data["title_continues"]) and index + 1 < len(candidates):
+            if index + 1 < len(candidates):
                 next_offset, next_line = candidates[index + 1]
-                line, end = line + next_line, next_offset + len(next_line)
+                continued = line.endswith(tuple(data["title_continues"])) or (
+                    next_line.startswith(tuple(data["title_continues"])) and len(next_line) <= 30)
+                if continued:  # "…2024年工作总结" / "和2025年工作计划" on the next line
+                    line, end = line + next_line, next_offset + len(next_line)
             return line, end
     match = intro_re.search(text[:2000])
     if match:

@@ -35,6 +35,14 @@ def test_title_split_over_two_lines(gazetteer):
     assert text[info.plan_start:].startswith("二、2023年工作打算")
 
 
+def test_title_continued_by_a_line_starting_with_a_joiner(gazetteer):
+    text = "合肥市生态环境局2024年工作总结\n和2025年工作计划\n\n一、2024年工作总结\n全市PM2.5平均浓度为31微克/立方米。\n二、2025年工作计划\n力争。"
+    info = read_bulletin_info(text, gazetteer)
+    assert info.title == "合肥市生态环境局2024年工作总结和2025年工作计划"
+    assert text[info.plan_start:].startswith("二、2025年工作计划")
+    assert info.part_at(text.index("全市PM2.5")) == "summary"
+
+
 def test_plan_only_document(gazetteer):
     info = read_bulletin_info("武汉市生态环境局2024年工作要点\n一、深入打好蓝天保卫战。\n", gazetteer)
     assert info.all_plan and info.plan_year == 2024 and info.area.name == "武汉市"
