@@ -17,6 +17,7 @@ BODY = "\n一、{year}年工作情况\n全市PM2.5平均浓度为30微克/立方
     ("德清县生态环境分局2021年工作总结和2022年工作思路", "德清县", "德清县生态环境分局", 2021, 2022),
     ("湖州市生态环境局德清分局2023年工作总结", "德清县", "湖州市生态环境局德清分局", 2023, 2024),
     ("昆山市生态环境局关于2023年工作总结和2024年工作计划的报告", "昆山市", "昆山市生态环境局", 2023, 2024),
+    ("上饶市婺源生态环境局2023年度工作总结及2024年工作计划", "婺源县", "上饶市婺源生态环境局", 2023, 2024),
 ])
 def test_title_forms(gazetteer, head, area, issuer, year, plan_year):
     text = "首页 > 政务公开 > 规划计划\n" + head + BODY.format(year=year, plan_year=plan_year)
@@ -42,6 +43,13 @@ def test_title_continued_by_a_line_starting_with_a_joiner(gazetteer):
     assert info.title == "合肥市生态环境局2024年工作总结和2025年工作计划"
     assert text[info.plan_start:].startswith("二、2025年工作计划")
     assert info.part_at(text.index("全市PM2.5")) == "summary"
+
+
+def test_summary_heading_with_plan_words_stays_summary(gazetteer):
+    text = ("浦东新区生态环境局2024年工作总结和2025年工作计划\n一、环境质量\n全区PM2.5平均浓度为28微克/立方米。\n"
+            "二、重点工作推进情况\n深入实施。\n三、2024年重点工作\n完成。\n四、2025年工作计划\n力争。")
+    info = read_bulletin_info(text, gazetteer)
+    assert text[info.plan_start:].startswith("四、2025年工作计划")
 
 
 def test_plan_only_document(gazetteer):
