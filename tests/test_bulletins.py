@@ -21,6 +21,16 @@ def report(tmp_path_factory):
     return score(load_gold(BULLETINS / "gold.jsonl"), predictions_from_store(open_store(built.graph_path)))
 
 
+def test_gold_passes_the_checker():
+    import subprocess
+    import sys
+
+    checker = Path(__file__).parents[2] / "shared" / "gold" / "check_gold.py"
+    done = subprocess.run([sys.executable, str(checker), str(BULLETINS / "docs"), str(BULLETINS / "gold.jsonl")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and ", 0 problems" in done.stdout, done.stdout + done.stderr
+
+
 def test_every_bulletin_has_gold_facts_and_predictions(report):
     docs = {path.name for path in (BULLETINS / "docs").glob("*.txt")}
     assert set(report.by_doc) == docs

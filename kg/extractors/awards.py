@@ -45,7 +45,10 @@ def _rules():
         "not_award_before": tuple(data["not_award_before"]),
         "not_recipient_starts": tuple(data["not_recipient_starts"]),
         "generic": frozenset(data["generic_awards"]),
+        "strong_heads": tuple(data["strong_heads"]),
         "listed_count_tail": re.compile(data["listed_count_tail"]),
+        "recipient_note": re.compile(data["recipient_note"]),
+        "enumerator": re.compile(data["enumerator"]),
         "weak": frozenset(data["weak_triggers"]),
         "heads": tuple(data["heads"]),
         "reject": tuple(data["reject_words"]),
@@ -246,12 +249,14 @@ def _valid(name: str, raw: str = "") -> bool:
 
 
 def _acceptable(name: str) -> bool:
-    """The words after the verb name an honour, not money, coverage or praise (a quoted name, or an
-    evaluation's rating, is an honour whatever words it holds: 攻坚战成效考核优秀)."""
+    """The words after the verb name an honour, not money, coverage or praise (a quoted name, an
+    evaluation's rating or a name ending in a strong head is an honour whatever words it holds:
+    攻坚战成效考核优秀, 优秀环境行政处罚案卷)."""
     rules = _rules()
     core = name.strip(QUOTES)
     quoted = name[:1] in QUOTES and name[-1:] in QUOTES
-    rejected = not quoted and not rules["rating_name"].search(core) and any(word in core for word in rules["reject"])
+    exempt = quoted or rules["rating_name"].search(core) or core.endswith(rules["strong_heads"])
+    rejected = not exempt and any(word in core for word in rules["reject"])
     return not rejected and not rules["anaphoric"].match(core) \
         and not re.match(r"^[0-9.]+(?:条|个|项|家|次|万|亿|件|名)", core)
 
@@ -318,7 +323,8 @@ def _recipients(pre: str, previous: str, context) -> list[tuple[Recipient, int |
     if rules["accompaniment"].match(pre):
         pre = ""
     subject = _strip_adverbs(rules["leading_verb"].sub("", _strip_adverbs(pre)))
-    subject = re.sub(r"[((][^()()]*[))]", "", subject).strip(" ")
+    subject = rules["recipient_note"].sub("", subject).strip(" ")  # (以下简称…), (园区、社区) go; (EOD) stays
+    subject = rules["enumerator"].sub("", subject)  # (1)张家港保税区
     if not subject:
         if previous and rules["creating_verb"].match(previous) and len(previous) <= 40:
             named = rules["creating_verb"].sub("", previous).strip()
@@ -417,13 +423,12 @@ def _named(name: str, context) -> Recipient:
     chain = _area_chain(name, context)
     if chain is not None:
         return chain
+    titled = re.search(r"《(?P<title>[^《》]+)》", name)
+    if titled:  # 生态环境警示片《守护敕勒川》: the work, by its title
+        return Recipient(name=titled.group("title"), kind="entity")
     area = context.gazetteer.resolve(name, context.info.area)
     if area is not None:
         return Recipient(name=area.name, kind="area", area=area)
-    for prefix_len in range(min(len(name), 8), 1, -1):
-        area = context.gazetteer.resolve(name[:prefix_len], context.info.area)
-        if area is not None and area.level == "county" and not name.endswith(rules["organisation_suffixes"]):
-            return Recipient(name=area.name, kind="area", area=area)
     area = context.info.area
     if area and name[:1] in "省市县区" and area.name.endswith(name[0]) and name.endswith(rules["organisation_suffixes"]):
         name = area.name + name[1:]  # 市生态环境局 in 太原市's report: 太原市生态环境局

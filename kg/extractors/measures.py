@@ -76,6 +76,9 @@ def _rules():
         "period_end": re.compile(data["period_end"]),
         "whole_area": tuple(data["whole_area_words"]),
         "partial_period": re.compile(data["partial_period"]),
+        "elided_subject_not": re.compile(data["elided_subject_not"]),
+        "increase_gap": tuple(data["increase_gap"]),
+        "past_frame": re.compile(data["past_frame"]),
         "listed_areas_tail": re.compile(data["listed_areas_tail"]),
         "elided": re.compile(r"\s*(?P<subject>[^,;:]{2,12}?)" + alternation(data["level_verbs"]) + r"$"),
         "down": tuple(data["change_down"]),
@@ -243,6 +246,9 @@ def _read(text, mention, window_end, quantities, unit, rules) -> Reading | None:
     from_to = _from_to(text, gap_core, after, unit, rules)
     if from_to is not None:
         return from_to
+    if gap_core in rules["increase_gap"] and first.unit in _compatible(unit):  # 能力新增5万吨/年
+        return Reading(values=[(first.value, 0)], unit=first.unit, of="increase", pattern="level",
+                       value_start=first.start, value_end=first.end)
     change = rules["change_gap"].match(gap_core)
     if change and first.unit not in {"%", "pp"}:
         return _level_after_change(text, after, unit, rules)
@@ -404,6 +410,11 @@ def _fact_year(text, mention_start, value_start, years, context, rules) -> tuple
               if q.start < value_start and not text[max(0, q.start - 1):q.start].endswith(rules["year_not_after"])]
     named = [year for position, year in stated if position >= start]
     if context.part == "plan":
+        past = rules["past_frame"].match(text)
+        if past and base:  # 上一年度,全市…达到98.9%: the past year's result, told in a plan
+            year = int(past.group("year")) if past.group("year") else base - 1
+            if year < base:
+                return year, False
         later = [year for _, year in stated if base and year >= base]
         return (later[-1] if later else base), True
     report = context.info.report_year
@@ -420,7 +431,7 @@ def _facts(doc, mention, reading, years, context, rules):
     subjects = _subjects(doc, mention, len(reading.values), context, rules)
     if year is None or any(area is None for area, _ in subjects):
         return []
-    if not is_target and _within_part_of_year(text, mention.start, rules):
+    if _within_part_of_year(text, mention.start, rules):
         return []
     facts = []
     for position, (value, year_offset) in enumerate(reading.values):
@@ -517,6 +528,8 @@ def _elided_facts(doc, found, readings, quantities, years, context, rules):
         if match is None or unit != reading.unit or clause_end(text, clause + 1) < nxt[0].start:
             continue
         subject_end = clause + 1 + len(match.group("subject"))
+        if rules["elided_subject_not"].search(match.group("subject")):
+            continue  # 小流域断面水质达标率…: another measure, not the same indicator
         if not (area_in(doc, clause + 1, subject_end, context) or rules["scope"].search(match.group("subject"))):
             continue
         mention = Mention(found[index].key, subject_end, subject_end)
