@@ -490,12 +490,10 @@ def write_page(graph: rdflib.Graph, out: Path, *, title: str = "envkg", area: st
         if attrs["cls"] in _RANKED_CLASSES:  # hubs bigger; their figures in the tooltip
             size = round(size + 3 * math.sqrt(degree[node_id]), 1)
             tooltip += f"\n度：{degree[node_id]}，介数中心性：{betweenness[node_id]:.4f}"
-        fact = attrs["cls"] in _FACT_CLASSES.values()
+        facets = {"facets": attrs["facets"]} if "facets" in attrs else {}
         net.add_node(node_id, label=attrs["label"], shape=cls_style["shape"], color=cls_style["color"],
                      size=size, title=tooltip, name=attrs["name"], cls=attrs["cls"],
-                     font={"size": style["fact_font_size" if fact else "font_size"],
-                           **({"color": cls_style["font_color"]} if "font_color" in cls_style else {})},
-                     **({"facets": attrs["facets"]} if fact else {}))
+                     font={"size": cls_style["font_size"]}, **facets)
     for i, (s, o, key) in enumerate(nxg.edges(keys=True)):
         net.add_edge(s, o, id=f"e{i}", title=style["edges"].get(key, {"label": key})["label"], predicate=key)
     net.options = _options(nxg.number_of_nodes(), style)
@@ -577,7 +575,7 @@ def _options(n_nodes: int, style: dict) -> dict:
     """vis-network options: forceAtlas2Based with a bounded stabilisation, fixed seed."""
     return {
         "autoResize": True,
-        "nodes": {"font": {"size": style["font_size"], "face": "sans-serif", "strokeWidth": 3,
+        "nodes": {"font": {"face": "sans-serif", "strokeWidth": 3,
                            "strokeColor": "#ffffff"},
                   "borderWidth": 1,
                   # labels smaller than this many screen pixels are not drawn: at the fitted
@@ -592,9 +590,9 @@ def _options(n_nodes: int, style: dict) -> dict:
         "physics": {
             "enabled": True,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.008,
-                                 "springLength": 90, "springConstant": 0.08,
-                                 "damping": 0.5, "avoidOverlap": 0.2},
+            "forceAtlas2Based": {"gravitationalConstant": -40, "centralGravity": 0.015,
+                                 "springLength": 60, "springConstant": 0.08,
+                                 "damping": 0.5, "avoidOverlap": 0.3},
             "maxVelocity": 60,
             "minVelocity": 1,
             "timestep": 0.4,
