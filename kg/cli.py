@@ -125,6 +125,18 @@ def stats(graph_path, fmt):
     click.echo(graph_stats(graph_path, fmt), nl=False)
 
 
+@cli.command()
+@graph_option
+@click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), default=DEFAULT_OUT / "report.html",
+              show_default=True)
+def report(graph_path, out_path):
+    """Write a self-contained HTML report: indicators, targets against results, honours, plans, charts."""
+    from .report_page import write_report
+
+    written = write_report(graph_path, out_path)
+    click.echo(f"wrote {written.path} ({written.areas} areas, {written.figures} facts)", err=True)
+
+
 @cli.command(name="eval")
 @click.option("--gold", "gold_path", type=click.Path(path_type=Path), help="Gold facts (JSONL) of built bulletins.")
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path),

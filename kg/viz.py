@@ -43,7 +43,7 @@ from .errors import KgError
 from .namespace import EK, EKD, EKI, NIF
 from .subgraph import QuerySelection
 
-__all__ = ["PageSummary", "VizFilterError", "FACT_TYPES", "draw", "graph_to_networkx", "write_page"]
+__all__ = ["FACT_TYPES", "PageSummary", "VizFilterError", "display_comparator", "display_unit", "draw", "graph_to_networkx", "write_page"]
 
 VIS_VERSION = "9.1.2"
 LABEL_MAX = 18
@@ -653,6 +653,16 @@ def _local(iri) -> str:
             text = text.rstrip(sep).rsplit(sep, 1)[1]
             break
     return unquote(text)
+
+
+def display_unit(code: str | None) -> str:
+    """A unit code of the graph as people read it: "day" -> "天", "1" -> "", "μg/m3" as is."""
+    return _UNITS.get(code, code) if code else ""
+
+
+def display_comparator(comparator: str | None) -> str:
+    """"<=" -> "≤", ">=" -> "≥"."""
+    return _COMPARATORS.get(comparator, comparator) if comparator else ""
 
 
 def _year(literal) -> int | None:
