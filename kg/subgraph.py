@@ -30,6 +30,8 @@ from .store import Store
 __all__ = ["QuerySelection", "query_form", "select_by_query"]
 
 _FORM = re.compile(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
+# IRIs, strings and comments, matched left to right so that "#" inside an IRI is no comment
+_SKIP = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,7 @@ class QuerySelection:
 
 def query_form(sparql: str) -> str:
     """"select", "construct" (also for DESCRIBE) or "ask": the first query keyword outside comments, IRIs and strings."""
-    text = re.sub(r"#[^\n]*", " ", sparql)
-    text = re.sub(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", " ", text)
-    match = _FORM.search(text)
+    match = _FORM.search(_SKIP.sub(" ", sparql))
     form = match.group(1).lower() if match else "select"
     return "construct" if form == "describe" else form
 

@@ -99,12 +99,6 @@ def _mouse_to(page: Page, node_id: str):
 
 
 @pytest.fixture(scope="session")
-def seeds_graph(seeds_dir, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("seeds-build")
-    return build([seeds_dir], out).graph_path
-
-
-@pytest.fixture(scope="session")
 def evil_graph(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("evil")
     (folder / "000_evil.txt").write_text(EVIL_BULLETIN, encoding="utf-8")
