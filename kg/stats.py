@@ -2,10 +2,11 @@
 
 The input is the graph `kg.viz.graph_to_networkx` draws (nodes keyed by IRI with `cls` and
 `name`; edges keyed by predicate). Degree counts distinct neighbours; betweenness is
-networkx's normalised betweenness centrality on the undirected simple graph (sampled over
-`BETWEENNESS_SAMPLE` sources with a fixed seed when the graph is larger, so results are
-repeatable). An award or indicator is "shared" by the areas whose facts name it: an award
-fact lies where its recipient is (an organisation where it is based, else the bulletin's
+networkx's normalised betweenness centrality on the undirected simple graph: exact up to
+`EXACT_BETWEENNESS` nodes, beyond that estimated from `BETWEENNESS_SAMPLE` source nodes
+chosen with a fixed seed (repeatable; a few thousand nodes then take about a second).
+An award or indicator is "shared" by the areas whose facts name it: an award fact lies
+where its recipient is (an organisation where it is based, else the bulletin's
 area); an observation or target lies in its ek:area.
 
 >>> import networkx
@@ -19,9 +20,11 @@ from dataclasses import asdict, dataclass
 
 import networkx
 
-__all__ = ["Ranked", "Shared", "GraphStats", "centrality", "compute_stats", "format_stats", "graph_stats", "BETWEENNESS_SAMPLE"]
+__all__ = ["BETWEENNESS_SAMPLE", "EXACT_BETWEENNESS", "GraphStats", "Ranked", "Shared", "centrality",
+           "compute_stats", "format_stats", "graph_stats"]
 
-BETWEENNESS_SAMPLE = 400
+EXACT_BETWEENNESS = 500
+BETWEENNESS_SAMPLE = 100
 TOP = 10
 
 
@@ -59,10 +62,12 @@ class GraphStats:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def compute_stats(nxg: networkx.MultiDiGraph, top: int = TOP) -> GraphStats:
-    """Degree and betweenness of areas and awards, components, the most shared awards and indicators."""
+def compute_stats(nxg: networkx.MultiDiGraph, top: int = TOP,
+                  centralities: tuple[dict[str, int], dict[str, float]] | None = None) -> GraphStats:
+    """Degree and betweenness of areas and awards, components, the most shared awards and
+    indicators. `centralities` is what `centrality(nxg)` returned, if already computed."""
     simple = _simple(nxg)
-    degree, betweenness = centrality(nxg, simple)
+    degree, betweenness = centralities or centrality(nxg, simple)
     classes: dict[str, int] = {}
     for _, cls in nxg.nodes(data="cls"):
         classes[cls] = classes.get(cls, 0) + 1
@@ -87,7 +92,7 @@ def centrality(nxg: networkx.MultiDiGraph, simple: networkx.Graph | None = None
     simple = _simple(nxg) if simple is None else simple
     if not simple.number_of_nodes():
         return {}, {}
-    sample = None if simple.number_of_nodes() <= BETWEENNESS_SAMPLE else BETWEENNESS_SAMPLE
+    sample = None if simple.number_of_nodes() <= EXACT_BETWEENNESS else BETWEENNESS_SAMPLE
     betweenness = networkx.betweenness_centrality(simple, k=sample, seed=0)
     return dict(simple.degree()), {n: round(b, 6) for n, b in betweenness.items()}
 

@@ -500,7 +500,8 @@ def write_page(graph: rdflib.Graph, out: Path, *, title: str = "envkg", area: st
     nodes, edges, heading, _height, _width, options = net.get_network_data()
 
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options),
-            "types": {key: style["classes"][_FACT_CLASSES[cls]]["label"] for key, cls in FACT_TYPES.items()}}
+            "types": {key: style["classes"][_FACT_CLASSES[cls]]["label"] for key, cls in FACT_TYPES.items()},
+            "layoutBudgetMs": style["layout_budget_ms"]}
     counts: dict[str, int] = {}
     for node in nodes:
         counts[node["cls"]] = counts.get(node["cls"], 0) + 1
@@ -517,7 +518,7 @@ def write_page(graph: rdflib.Graph, out: Path, *, title: str = "envkg", area: st
         "TITLE": html.escape(heading),
         "SUBTITLE": html.escape(subtitle),
         "LEGEND": legend,
-        "STATS": _stats_panel(compute_stats(nxg, top=8)),
+        "STATS": _stats_panel(compute_stats(nxg, top=8, centralities=(degree, betweenness))),
         "DATA": _script_json(data),
         "VIS_JS": vis_js,
         "VIS_CSS": vis_css,
@@ -596,12 +597,13 @@ def _options(n_nodes: int, style: dict) -> dict:
             "maxVelocity": 60,
             "minVelocity": 1,
             "timestep": 0.4,
-            # fewer iterations for bigger graphs: about a second or two of layout either way
-            "stabilization": {"enabled": True, "fit": True, "updateInterval": 25,
-                              "iterations": max(100, min(600, 150_000 // max(n_nodes, 1)))},
+            # fewer iterations for bigger graphs; the page also stops the layout after
+            # style["layout_budget_ms"] (a few thousand nodes take ~90 ms a step headless)
+            "stabilization": {"enabled": True, "fit": True, "updateInterval": 10,
+                              "iterations": max(50, min(400, 100_000 // max(n_nodes, 1)))},
         },
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n_nodes > 1000,
-                        "multiselect": True},
+                        "hideEdgesOnZoom": n_nodes > 1000, "multiselect": True},
         # improvedLayout (Kamada-Kawai seeding) is slow and gives up on graphs of many components
         "layout": {"randomSeed": 20240601, "improvedLayout": False},
     }
