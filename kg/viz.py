@@ -477,12 +477,14 @@ def write_page(graph: rdflib.Graph, out: Path, *, title: str = "envkg", area: st
     Same graph and filters, same bytes; the file is replaced atomically.
     """
     from .build import write_atomically
+    from .layout import initial_positions
     from .stats import centrality, compute_stats
 
     nxg = graph_to_networkx(graph, area=area, year=year, fact_type=fact_type, indicator=indicator,
                             selection=selection)
     style = _style()
     degree, betweenness = centrality(nxg)
+    positions = initial_positions(nxg)
     net = Network(directed=True, cdn_resources="in_line", heading=title)
     for node_id, attrs in nxg.nodes(data=True):
         cls_style = style["classes"][attrs["cls"]]
@@ -493,6 +495,7 @@ def write_page(graph: rdflib.Graph, out: Path, *, title: str = "envkg", area: st
         facets = {"facets": attrs["facets"]} if "facets" in attrs else {}
         net.add_node(node_id, label=attrs["label"], shape=cls_style["shape"], color=cls_style["color"],
                      size=size, title=tooltip, name=attrs["name"], cls=attrs["cls"],
+                     x=positions[node_id][0], y=positions[node_id][1],
                      font={"size": cls_style["font_size"]}, **facets)
     for i, (s, o, key) in enumerate(nxg.edges(keys=True)):
         net.add_edge(s, o, id=f"e{i}", title=style["edges"].get(key, {"label": key})["label"], predicate=key)
