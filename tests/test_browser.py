@@ -185,7 +185,7 @@ def test_search_selects_and_focuses_a_node(browser, seeds_page):
     page.wait_for_function("""id => {
         var v = envkg.network.getViewPosition(), p = envkg.network.getPosition(id);
         return Math.abs(v.x - p.x) < 1 && Math.abs(v.y - p.y) < 1
-            && Math.abs(envkg.network.getScale() - 1.2) < 0.001; }""", arg=GZ, timeout=5_000)
+            && Math.abs(envkg.network.getScale() - 1.0) < 0.001; }""", arg=GZ, timeout=5_000)
     assert page.locator("#details").is_visible()
     assert "行政区：广州市" in page.locator("#details").inner_text()
     assert page.locator("#hits").inner_text().startswith("1 / ")

@@ -62,3 +62,12 @@ def test_kg_stats_command(seeds_graph):
     assert table.exit_code == 0 and "most shared indicators" in table.stdout
     missing = CliRunner().invoke(cli, ["stats", "--graph", str(seeds_graph.parent / "nope.ttl")])
     assert missing.exit_code == 2 and missing.stderr.startswith("Error:") and "nope.ttl" in missing.stderr
+
+
+def test_module_examples_run():
+    import doctest
+
+    from kg import layout, stats, subgraph, svgchart
+
+    for module in (layout, stats, subgraph, svgchart):
+        assert doctest.testmod(module).failed == 0, module.__name__
