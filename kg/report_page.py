@@ -9,8 +9,8 @@ The data comes from SPARQL over the store (the queries in kg/data/report/*.rq); 
 is the Jinja2 template kg/data/report_template.html with autoescaping on, so document
 text is always shown as text. Big builds stay readable: a table of contents, one
 collapsible <details> per area (closed when there are more than OPEN_AREAS areas) and per
-bulletin's evidence, and charts of at most CHART_BARS bars. No timestamp: the same graph
-gives the same bytes.
+bulletin's evidence, tables of at most TABLE_ROWS rows and charts of at most CHART_BARS
+bars. No timestamp: the same graph gives the same bytes.
 """
 from __future__ import annotations
 
@@ -27,10 +27,11 @@ from .store import Store, open_store
 from .svgchart import bar_chart, format_number, palette
 from .viz import display_comparator, display_unit
 
-__all__ = ["CHART_BARS", "OPEN_AREAS", "ReportSummary", "report_context", "render_report", "write_report"]
+__all__ = ["CHART_BARS", "OPEN_AREAS", "TABLE_ROWS", "ReportSummary", "report_context", "render_report", "write_report"]
 
 CHART_BARS = 30
 OPEN_AREAS = 12
+TABLE_ROWS = 200
 STATUS_TEXT = {"met": "达成", "missed": "未达成", "not yet reported": "尚无结果"}
 _DIRECTION = {"up": "↑", "down": "↓"}
 _OF = {"increase": "上升", "decrease": "下降"}
@@ -140,6 +141,7 @@ def report_context(store: Store) -> dict:
         "totals": {kind: sum(a.count(kind) for a in ordered)
                    for kind in ("observations", "targets", "awards", "plans")},
         "chart_bars": CHART_BARS,
+        "table_rows": TABLE_ROWS,
     }
 
 

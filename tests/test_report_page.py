@@ -73,6 +73,15 @@ def test_small_report_opens_areas_and_big_report_closes_them(context, monkeypatc
     assert '<details class="area" id="area-440300">' in closed
 
 
+def test_tables_have_a_row_limit(context, monkeypatch):
+    monkeypatch.setattr(report_page, "TABLE_ROWS", 1)
+    page = render_report(report_context(open_store(MINI)))
+    shenzhen_2022 = next(a for a in context["areas"] if a.name == "深圳市").years["2022"]
+    hidden = len(shenzhen_2022.observations) - 1
+    assert hidden >= 1 and f"另有 {hidden} 行未列出（每表最多 1 行）" in page
+    assert page.count("<tr><td>") < render_report(context).count("<tr><td>")
+
+
 def test_charts_are_inline_svg_with_a_bar_limit(context, monkeypatch):
     pm25 = next(c for c in context["charts"] if c["title"].startswith("细颗粒物"))
     assert pm25["svg"].startswith("<svg") and pm25["svg"].count("<rect") == pm25["count"] >= 2
