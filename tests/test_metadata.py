@@ -36,7 +36,8 @@ def test_title_split_over_two_lines(gazetteer):
 
 
 def test_title_continued_by_a_line_starting_with_a_joiner(gazetteer):
-    text = "合肥市生态环境局2024年工作总结\n和2025年工作计划\n\n一、2024年工作总结\n全市PM2.5平均浓度为31微克/立方米。\n二、2025年工作计划\n力争。"
+    text = ("合肥市生态环境局2024年工作总结\n和2025年工作计划\n\n一、2024年工作总结\n"
+            "全市PM2.5平均浓度为31微克/立方米。\n二、2025年工作计划\n力争。")
     info = read_bulletin_info(text, gazetteer)
     assert info.title == "合肥市生态环境局2024年工作总结和2025年工作计划"
     assert text[info.plan_start:].startswith("二、2025年工作计划")

@@ -41,6 +41,11 @@ def _rules():
         "rating_name": re.compile(data["rating_name"]),
         "list_tail": re.compile(data["award_list_tail"]),
         "respectively": data["respectively"],
+        "leveled": frozenset(data["leveled_triggers"]),
+        "not_award_before": tuple(data["not_award_before"]),
+        "not_recipient_starts": tuple(data["not_recipient_starts"]),
+        "generic": frozenset(data["generic_awards"]),
+        "listed_count_tail": re.compile(data["listed_count_tail"]),
         "weak": frozenset(data["weak_triggers"]),
         "heads": tuple(data["heads"]),
         "reject": tuple(data["reject_words"]),
@@ -114,6 +119,8 @@ def _clause_awards(clause: str, previous: str, context, last_award: str = "") ->
                       context, "awards/rating-without-verb")
     pre, award_text = clause[:match.start()], rules["conferred_by"].sub("", clause[match.end():])
     pre = rules["conferring_body"].sub("", pre)
+    if pre.rstrip().endswith(rules["not_award_before"]) or pre.strip().startswith(rules["not_recipient_starts"]):
+        return []  # 力争入选…, 将47家企业纳入…: not an honour conferred
     source = "awards/" + ("weak-verb" if match.group("trigger") in rules["weak"] else "verb")
     if match.group("trigger") in rules["object_verbs"]:
         named, rest = _object_recipients(award_text, context)
@@ -130,6 +137,8 @@ def _clause_awards(clause: str, previous: str, context, last_award: str = "") ->
     elif contest:
         prefix, source = contest.group("name"), "awards/took-part"
     names = _acceptable_names(award_text)
+    if match.group("trigger") in rules["leveled"] and not any(_level(name) for name in names):
+        names = []  # 新增省级…示范区2个、示范乡镇9个 are honours; 新增监测微站120个 is not
     if prefix:
         names = [prefix + name for name in names]
     recipients = _recipients(pre, previous, context)
@@ -145,6 +154,12 @@ def _acceptable_names(award_text: str) -> list[str]:
 def _object_recipients(text: str, context) -> tuple[list[tuple[Recipient, None]], str]:
     """授予江宁区“…”称号, 命名吴中区、相城区为…: recipients named right after the verb, and the rest."""
     rules = _rules()
+    quoted = re.search(f"[{QUOTES}]|{rules['object_joiner']}", text)
+    head = text[:quoted.start()] if quoted else ""
+    if 2 <= len(head) <= 30 and not re.search(r"[0-9]", head):  # 授予余杭经济技术开发区“…”称号
+        rest = text[quoted.start():]
+        rest = rest[len(rules["object_joiner"]):] if rest.startswith(rules["object_joiner"]) else rest
+        return [(_named(part, context), None) for part in re.split("[、和及]", head) if part], rest
     found, position = [], 0
     while True:
         recipient, length = _leading_recipient(text[position:], context)
@@ -218,22 +233,24 @@ def _clean(name: str) -> tuple[str, int | None]:
 
 
 def _has_head(name: str) -> bool:
-    return name.strip(QUOTES).endswith(_rules()["heads"])
+    """Ends in a head word, before any bracketed qualifier: 示范区(县)."""
+    return re.sub(r"[((][^()()]*[))]$", "", name.strip(QUOTES)).endswith(_rules()["heads"])
 
 
 def _valid(name: str, raw: str = "") -> bool:
     """An honour ends in a head word, or is a quoted name followed by 称号 (“中国天然氧吧”称号)."""
     core = name.strip(QUOTES)
-    titled = raw.rstrip().endswith(_rules()["title_suffixes"]) and name[:1] in QUOTES and name[-1:] in QUOTES
-    return 2 <= len(core) <= 80 and (_has_head(core) or titled)
+    titled = raw.rstrip().endswith(_rules()["title_suffixes"]) and name[-1:] in QUOTES
+    return 2 <= len(core) <= 80 and core not in _rules()["generic"] and (_has_head(core) or titled)
 
 
 def _acceptable(name: str) -> bool:
-    """The words after the verb name an honour, not money, coverage or praise (an evaluation's
-    rating is an honour whatever it evaluated: 攻坚战成效考核优秀)."""
+    """The words after the verb name an honour, not money, coverage or praise (a quoted name, or an
+    evaluation's rating, is an honour whatever words it holds: 攻坚战成效考核优秀)."""
     rules = _rules()
     core = name.strip(QUOTES)
-    rejected = not rules["rating_name"].search(core) and any(word in core for word in rules["reject"])
+    quoted = name[:1] in QUOTES and name[-1:] in QUOTES
+    rejected = not quoted and not rules["rating_name"].search(core) and any(word in core for word in rules["reject"])
     return not rejected and not rules["anaphoric"].match(core) \
         and not re.match(r"^[0-9.]+(?:条|个|项|家|次|万|亿|件|名)", core)
 
@@ -308,6 +325,8 @@ def _recipients(pre: str, previous: str, context) -> list[tuple[Recipient, int |
     joined = re.split(r"和|与|及", subject)
     if len(joined) > 1 and all(_is_listed_name(part, context) for part in joined):
         parts = [piece for part in joined for piece in part.split("、")]
+    if len(parts) > 1:  # 瓶窑镇、径山镇、鸬鸟镇3个镇: named, so no count
+        parts[-1] = rules["listed_count_tail"].sub("", parts[-1])
     for part in parts:
         part = part.strip()
         if not part or re.match(r"^(?:合计|累计|共)", part):
@@ -382,10 +401,10 @@ def _named(name: str, context) -> Recipient:
             return possessor
         if owner.endswith(rules["relative_clause_verbs"]):
             return _named(owned, context)
-    for pronoun in rules["bureau_pronouns"]:
-        if name.startswith(pronoun) and len(name) > len(pronoun):  # 局机关第一党支部
-            keep = "机关" if pronoun.endswith("机关") else ""
-            return Recipient(name=context.info.issuer + keep + name[len(pronoun):], kind="organisation")
+    if name.startswith(rules["bureau_pronouns"]):  # 我局, 局机关第一党支部: the bureau (GUIDE)
+        return _bureau(context)
+    if name in rules["area_pronouns"]:
+        return _area(context)
     chain = _area_chain(name, context)
     if chain is not None:
         return chain

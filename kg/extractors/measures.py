@@ -74,6 +74,7 @@ def _rules():
         "level_only": re.compile(r"^[,]?\s*" + alternation(data["level_verbs"]) + r"$"),
         "period_end": re.compile(data["period_end"]),
         "whole_area": tuple(data["whole_area_words"]),
+        "partial_period": re.compile(data["partial_period"]),
         "listed_areas_tail": re.compile(data["listed_areas_tail"]),
         "elided": re.compile(r"\s*(?P<subject>[^,;:]{2,12}?)" + alternation(data["level_verbs"]) + r"$"),
         "down": tuple(data["change_down"]),
@@ -106,8 +107,18 @@ def mentions(doc) -> list[Mention]:
     mention of the indicator labelled 昼间达标率.
     """
     spans = filter_spans(list(doc.spans.get("indicators", [])))
-    found = [Mention(span.id_, span.start_char, span.end_char) for span in spans]
+    found = [Mention(_medium_key(doc.text, span.id_, span.start_char), span.start_char, span.end_char)
+             for span in spans]
     return sorted(found + _elliptic_mentions(doc.text, found), key=lambda m: m.start)
+
+
+def _medium_key(text: str, key: str, start: int) -> str:
+    """A generic water-quality wording about another medium: 地下水…水质优良比例 is groundwater's."""
+    before = text[clause_start(text, start):start]
+    for rule in _rules()["data"]["medium_override"]:
+        if key in rule["from"] and any(word in before for word in rule["medium"]):
+            return rule["to"]
+    return key
 
 
 @lru_cache(maxsize=1)
@@ -130,7 +141,7 @@ def _elliptic_mentions(text: str, found: list[Mention]) -> list[Mention]:
             best = None
             for cut in range(1, len(surface) - 1):
                 head = surface[cut:]
-                for length in range(1, min(8, joiner) + 1):
+                for length in range(1, min(14, joiner) + 1):
                     start = joiner - length
                     key = labels.get(text[start:joiner] + head)
                     if key and not any(s < joiner and start < e for s, e in taken):
@@ -250,7 +261,7 @@ def _from_to(text, gap_core, after, unit, rules) -> Reading | None:
 
 def _named_year(text: str, rules) -> int | None:
     match = rules["named_year"].search(text)
-    return int(match.group("year")) if match else None
+    return int(match.group("year")) if match and match.group("year") else None  # 上年: the year before
 
 
 def _level_after_change(text, after, unit, rules) -> Reading | None:
@@ -378,6 +389,8 @@ def _facts(doc, mention, reading, years, context, rules):
     subjects = _subjects(doc, mention, len(reading.values), context, rules)
     if year is None or any(area is None for area, _ in subjects):
         return []
+    if not is_target and _within_part_of_year(text, mention.start, rules):
+        return []
     facts = []
     for position, (value, year_offset) in enumerate(reading.values):
         area, scope = subjects[position]
@@ -394,6 +407,12 @@ def _facts(doc, mention, reading, years, context, rules):
         elif year_offset == 0 or reading.pattern == "from-to":
             facts.append(Observation(**fields))
     return facts
+
+
+def _within_part_of_year(text: str, position: int, rules) -> bool:
+    """A value of a season or an event (秋冬季攻坚期间, 亚运会期间) is not the year's value."""
+    marks = list(rules["partial_period"].finditer(text, 0, position))
+    return bool(marks) and "全年" not in text[marks[-1].end():position]
 
 
 def _value_year(reading, position, year, context) -> int:
