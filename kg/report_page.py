@@ -2,7 +2,9 @@
 
 For every area and year: the indicators with values and units, the targets next to the
 following results (met / missed / not yet reported), the honours received and the plans
-issued; every figure links to its evidence sentence (listed per bulletin at the end).
+issued; every figure links to its evidence sentence (listed per bulletin at the end); a
+row stated by several sentences (e.g. in several bulletins) is shown once with a link
+to each.
 Then one inline SVG bar chart per indicator and unit across areas and years (kg.svgchart).
 
 The data comes from SPARQL over the store (the queries in kg/data/report/*.rq); the page
@@ -14,6 +16,7 @@ bars. No timestamp: the same graph gives the same bytes.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -120,7 +123,8 @@ def report_context(store: Store) -> dict:
             "result": result, "status": row["status"], "status_text": STATUS_TEXT.get(row["status"], row["status"]),
             "evidence": cite(row)})
     for row in _select(store, "awards"):
-        section(row).awards.append({"recipient": row["recipient"], "award": row["award"], "evidence": cite(row)})
+        section(row).awards.append({"recipient": row["recipient"], "award": row["award"], "count": row["count"] or "",
+                                    "evidence": cite(row)})
     for row in _select(store, "plans"):
         section(row).plans.append({"title": row["title"], "issuer": row["issuer"], "action": row["action"] or "",
                                    "evidence": cite(row)})
@@ -128,6 +132,9 @@ def report_context(store: Store) -> dict:
     ordered = [areas[code] for code in sorted(areas)]
     for area in ordered:
         area.years = dict(sorted(area.years.items()))
+        for year in area.years.values():
+            for kind in ("observations", "targets", "awards", "plans"):
+                setattr(year, kind, _merge(getattr(year, kind)))
     documents = _select(store, "documents")
     charts, year_colours = _charts(observations)
     return {
@@ -143,6 +150,21 @@ def report_context(store: Store) -> dict:
         "chart_bars": CHART_BARS,
         "table_rows": TABLE_ROWS,
     }
+
+
+def _merge(rows: list[dict]) -> list[dict]:
+    """Rows saying the same thing (e.g. one value in several bulletins) as one row whose
+    first evidence is `evidence` and the others `more`."""
+    merged: dict[str, dict] = {}
+    for row in rows:
+        same = {k: v for k, v in row.items() if k not in ("evidence", "result")}
+        same["result"] = row["result"]["value"] if row.get("result") else None
+        key = json.dumps(same, sort_keys=True, ensure_ascii=False)
+        if key not in merged:
+            merged[key] = {**row, "more": []}
+        elif row["evidence"]["anchor"] not in {e["anchor"] for e in [merged[key]["evidence"], *merged[key]["more"]]}:
+            merged[key]["more"].append(row["evidence"])
+    return list(merged.values())
 
 
 def _charts(observations: list[dict]) -> tuple[list[dict], dict[str, str]]:

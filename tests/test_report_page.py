@@ -27,12 +27,17 @@ def _all(context, kind):
     return [row for area in context["areas"] for year in area.years.values() for row in getattr(year, kind)]
 
 
+def _cited(context, kind):
+    """Every evidence of the rows: one per fact (rows saying the same thing are merged)."""
+    return [e for row in _all(context, kind) for e in [row["evidence"], *row["more"]]]
+
+
 def test_areas_and_years_with_every_fact(context):
     store = open_store(MINI)
     for kind, cls in (("observations", "Observation"), ("targets", "Target"), ("awards", "AwardFact"),
                       ("plans", "PlanFact")):
         count = int(store.select(f"SELECT (COUNT(?f) AS ?n) WHERE {{ ?f a ek:{cls} }}").rows[0][0])
-        assert len(_all(context, kind)) == count == context["totals"][kind], kind
+        assert len(_cited(context, kind)) == count == context["totals"][kind], kind
     shenzhen = next(a for a in context["areas"] if a.name == "深圳市")
     assert list(shenzhen.years) == sorted(shenzhen.years) and {"2022", "2023"} <= set(shenzhen.years)
 
@@ -49,8 +54,8 @@ def test_targets_next_to_results(context):
 def test_every_figure_cites_a_listed_sentence(context):
     listed = {s["anchor"]: s["text"] for d in context["evidence"] for s in d["sentences"]}
     for kind in ("observations", "targets", "awards", "plans"):
-        for row in _all(context, kind):
-            assert listed[row["evidence"]["anchor"]] == row["evidence"]["text"]
+        for evidence in _cited(context, kind):
+            assert listed[evidence["anchor"]] == evidence["text"]
 
 
 def test_page_escapes_document_text(tmp_path):
@@ -71,6 +76,17 @@ def test_small_report_opens_areas_and_big_report_closes_them(context, monkeypatc
     monkeypatch.setattr(report_page, "OPEN_AREAS", 0)
     closed = render_report(report_context(open_store(MINI)))
     assert '<details class="area" id="area-440300">' in closed
+
+
+def test_rows_saying_the_same_thing_are_merged():
+    from kg.report_page import _merge
+
+    def row(anchor, value="23"):
+        return {"indicator": "PM2.5", "value": value, "evidence": {"anchor": anchor, "text": "…", "doc": "d"}}
+
+    merged = _merge([row("ev-1"), row("ev-2"), row("ev-1"), row("ev-3", value="24")])
+    assert [(r["value"], r["evidence"]["anchor"], [e["anchor"] for e in r["more"]]) for r in merged] == [
+        ("23", "ev-1", ["ev-2"]), ("24", "ev-3", [])]
 
 
 def test_tables_have_a_row_limit(context, monkeypatch):
