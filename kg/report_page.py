@@ -35,6 +35,7 @@ __all__ = ["CHART_BARS", "OPEN_AREAS", "TABLE_ROWS", "ReportSummary", "report_co
 CHART_BARS = 30
 OPEN_AREAS = 12
 TABLE_ROWS = 200
+MORE_LINKS = 5  # links to further sentences stating the same row; beyond that a count
 STATUS_TEXT = {"met": "达成", "missed": "未达成", "not yet reported": "尚无结果"}
 _DIRECTION = {"up": "↑", "down": "↓"}
 _OF = {"increase": "上升", "decrease": "下降"}
@@ -69,7 +70,8 @@ class AreaSection:
         return f"area-{self.code}"
 
     def count(self, kind: str) -> int:
-        return sum(len(getattr(y, kind)) for y in self.years.values())
+        """Facts of a kind (a merged row counts each sentence stating it)."""
+        return sum(1 + len(row.get("more", ())) for y in self.years.values() for row in getattr(y, kind))
 
     def year(self, year: str) -> YearSection:
         return self.years.setdefault(year, YearSection(year))
@@ -149,6 +151,7 @@ def report_context(store: Store) -> dict:
                    for kind in ("observations", "targets", "awards", "plans")},
         "chart_bars": CHART_BARS,
         "table_rows": TABLE_ROWS,
+        "more_links": MORE_LINKS,
     }
 
 

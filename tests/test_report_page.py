@@ -89,6 +89,15 @@ def test_rows_saying_the_same_thing_are_merged():
         ("23", "ev-1", ["ev-2"]), ("24", "ev-3", [])]
 
 
+def test_further_sentences_are_linked_up_to_a_limit(context, monkeypatch):
+    duplicated = {**context, "more_links": 1}
+    row = _all(context, "observations")[0]
+    extra = [{"anchor": f"ev-x{i}", "text": "同一数值", "doc": "x.txt"} for i in range(3)]
+    monkeypatch.setitem(row, "more", extra)
+    page = render_report(duplicated)
+    assert page.count('class="ev fact more"') == 1 and "（共 4 处）" in page
+
+
 def test_tables_have_a_row_limit(context, monkeypatch):
     monkeypatch.setattr(report_page, "TABLE_ROWS", 1)
     page = render_report(report_context(open_store(MINI)))
