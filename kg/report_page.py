@@ -209,7 +209,7 @@ def render_report(context: dict, *, title: str = "envkg 报告") -> str:
 
 def write_report(graph_path: Path | str, out: Path | str, *, title: str = "envkg 报告") -> ReportSummary:
     """`kg report`: query the graph file, write the page atomically, say what was written."""
-    from .build import write_atomically
+    from .files import write_atomically
 
     context = report_context(open_store(graph_path))
     out = Path(out)

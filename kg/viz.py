@@ -476,7 +476,7 @@ def write_page(graph: rdflib.Graph, out: Path, *, title: str = "envkg", area: st
     figures (kg.stats). Physics runs a bounded stabilisation and is then switched off.
     Same graph and filters, same bytes; the file is replaced atomically.
     """
-    from .build import write_atomically
+    from .files import write_atomically
     from .layout import initial_positions
     from .stats import centrality, compute_stats
 

@@ -162,6 +162,16 @@ def _count(graph, cls: str) -> int:
     return sum(1 for _, c in graph_to_networkx(graph).nodes(data="cls") if c == cls)
 
 
+def test_a_filter_matching_nothing_says_so(browser, seeds_graph, tmp_path):
+    summary = write_page(load_graph(seeds_graph), tmp_path / "none.html", year=1999)
+    visit = _visit(browser, summary.path)
+    page = visit.page
+    page.wait_for_function("window.envkg !== undefined")
+    assert summary.nodes == 0 == page.evaluate("envkg.network.body.nodeIndices.length")
+    assert page.locator("#progress").inner_text() == "没有符合条件的节点" and page.locator("#progress").is_visible()
+    visit.assert_clean()
+
+
 def test_query_page_draws_what_the_query_returns(browser, seeds_graph, tmp_path):
     graph = load_graph(seeds_graph)
     named = load_query("awards")
