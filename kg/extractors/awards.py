@@ -201,6 +201,7 @@ def _award_names(award_text: str) -> list[str]:
     rules = _rules()
     award_text = rules["award_end"].split(award_text, maxsplit=1)[0]
     award_text = rules["list_tail"].sub("", award_text)
+    award_text = re.sub(r"([”』」])([“『「])", r"\1、\2", award_text)  # “A”“B”: two honours
     parts, current = [], ""
     for piece in re.split("(" + "|".join(map(re.escape, rules["split"])) + ")", award_text):
         if piece in rules["split"]:
@@ -267,12 +268,20 @@ def _facts(names, recipients, context, source, paired: bool = False) -> list[Awa
         if not _valid(name, raw):
             continue
         level = _level(raw)
+        name = _unquoted(name)
         for recipient, count in receiving or [(_default_recipient(name, context), None)]:
             facts.append(AwardFact(
                 year=part_year(context), evidence=context.evidence, source=source,
                 recipient=recipient, award=name, level=level, count=count or count_after,
             ))
     return facts
+
+
+def _unquoted(name: str) -> str:
+    """“全省文明单位” -> 全省文明单位: one name for an honour however a bulletin quotes it whole."""
+    inner = name[1:-1]
+    whole = len(name) > 2 and name[0] in QUOTES and name[-1] in QUOTES and not any(q in inner for q in QUOTES)
+    return inner if whole else name
 
 
 def _level(name: str) -> str:
