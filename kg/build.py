@@ -5,8 +5,6 @@ goes on. The graph file is written atomically (a temporary file, then a rename).
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ from pathlib import Path
 from .documents import find_documents, read_document
 from .errors import DocumentError, KgError
 from .extract import extract_document
+from .files import write_atomically
 from .gazetteer import Gazetteer, load_gazetteer
 from .graph import GraphWriter, serialise
 from .nlp import build_pipeline
@@ -43,19 +42,6 @@ def resolve_area_option(name: str | None, gazetteer: Gazetteer):
         reason = "is ambiguous" if found else "is not a Chinese province, city or county"
         raise KgError(f"--area {name} {reason}; give the official full name, e.g. 广州市")
     return area
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; the graph is for sharing
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def build(paths: Iterable[Path | str], out_dir: Path | str, *, area: str | None = None,

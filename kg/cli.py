@@ -103,14 +103,38 @@ def query(name, expression, graph_path, params, fmt, engine, list_queries):
 @click.option("--type", "fact_type", type=click.Choice(["observation", "target", "award", "plan"]),
               help="Only facts of this type.")
 @click.option("--indicator", help="Only facts of this indicator key, e.g. pm25.")
-def viz(graph_path, out_path, area, year, fact_type, indicator):
+@click.option("--query", "query_name", metavar="NAME|FILE.rq",
+              help="Draw what a SELECT or CONSTRUCT query returns (a named query or a .rq file; see README).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of --query (repeatable).")
+def viz(graph_path, out_path, area, year, fact_type, indicator, query_name, params):
     """Draw the graph as an interactive HTML page that opens offline."""
-    from .store import load_graph
-    from .viz import write_page
+    from .viz import draw
 
-    page = write_page(load_graph(graph_path), out_path, area=area, year=year, fact_type=fact_type,
-                      indicator=indicator)
+    page = draw(graph_path, out_path, area=area, year=year, fact_type=fact_type, indicator=indicator,
+                query=query_name, params=list(params))
     click.echo(f"wrote {page.path} ({page.nodes} nodes, {page.edges} edges)", err=True)
+
+
+@cli.command()
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def stats(graph_path, fmt):
+    """Network figures: degree and betweenness of areas and awards, components, shared awards and indicators."""
+    from .stats import graph_stats
+
+    click.echo(graph_stats(graph_path, fmt), nl=False)
+
+
+@cli.command()
+@graph_option
+@click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), default=DEFAULT_OUT / "report.html",
+              show_default=True)
+def report(graph_path, out_path):
+    """Write a self-contained HTML report: indicators, targets against results, honours, plans, charts."""
+    from .report_page import write_report
+
+    written = write_report(graph_path, out_path)
+    click.echo(f"wrote {written.path} ({written.areas} areas, {written.figures} facts)", err=True)
 
 
 @cli.command(name="eval")

@@ -30,3 +30,11 @@ def gold_path():
     path = SHARED / "gold" / "seeds.jsonl"
     assert path.is_file(), f"{path} is missing: tests need ../shared beside the repository"
     return path
+
+
+@pytest.fixture(scope="session")
+def seeds_graph(seeds_dir, tmp_path_factory):
+    """The graph of the seed bulletins, built once per session (graph.ttl path)."""
+    from kg.build import build
+
+    return build([seeds_dir], tmp_path_factory.mktemp("seeds-build")).graph_path
