@@ -151,5 +151,22 @@ def explain(file, sentence, area, year, plan, all_sentences):
     click.echo(format_explanation(extraction, all_sentences=all_sentences))
 
 
+@cli.command()
+@graph_option
+@click.pass_context
+def validate(ctx, graph_path):
+    """Check the graph against the SHACL shapes of ontology/shapes.ttl.
+
+    Prints each violation (focus node, path, message, value, evidence sentence) and a
+    count; exits 0 when the graph conforms, 1 when there are violations, 2 on errors.
+    """
+    from .validate import format_report, validate_graph
+
+    report = validate_graph(graph_path)
+    click.echo(format_report(report))
+    if not report.conforms:
+        ctx.exit(1)
+
+
 def main():
     cli()
