@@ -114,16 +114,34 @@ def viz(graph_path, out_path, area, year, fact_type, indicator):
 
 
 @cli.command(name="eval")
-@click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path), help="Gold facts (JSONL).")
+@click.option("--gold", "gold_path", type=click.Path(path_type=Path), help="Gold facts (JSONL) of built bulletins.")
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path),
+              help="Instead of --gold: a folder of annotated sentences (*.jsonl), extracted and scored here.")
 @graph_option
 @click.option("--misses", is_flag=True, help="List missed and spurious facts with their sentences.")
-@click.option("--by-doc", is_flag=True, help="Add figures per document.")
-def evaluate(gold_path, graph_path, misses, by_doc):
-    """Score the graph's facts against gold facts: precision, recall, F1 per type."""
-    from .evaluate import format_report, load_gold, predictions_from_store, score
-    from .store import open_store
+@click.option("--by-doc", is_flag=True, help="Add figures per document (per entry for --corpus).")
+def evaluate(gold_path, corpus_dir, graph_path, misses, by_doc):
+    """Score facts against gold facts: precision, recall, F1 per type.
 
-    report = score(load_gold(gold_path), predictions_from_store(open_store(graph_path)))
+    With --gold, the facts of the built graph; with --corpus, the extractor's facts of each
+    annotated sentence (see tests/corpus/).
+    """
+    from .evaluate import format_report
+
+    if bool(gold_path) == bool(corpus_dir):
+        raise KgError("give --gold FILE (to score the built graph) or --corpus DIR (to score a sentence corpus)")
+    if corpus_dir:
+        from .corpus import load_corpus, score_corpus
+        from .gazetteer import load_gazetteer
+        from .nlp import build_pipeline
+
+        gazetteer = load_gazetteer()
+        report = score_corpus(load_corpus(corpus_dir), build_pipeline(gazetteer), gazetteer)
+    else:
+        from .evaluate import load_gold, predictions_from_store, score
+        from .store import open_store
+
+        report = score(load_gold(gold_path), predictions_from_store(open_store(graph_path)))
     click.echo(format_report(report, misses=misses, by_doc=by_doc))
 
 

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from .facts import Area, BulletinInfo
 from .gazetteer import Gazetteer
-from .text import fold, lines
 from .patterns import alternation, load_patterns
+from .text import fold, lines
 
 TITLE_SEARCH_LINES = 15
 AREA_SEARCH_CHARS = 3000
@@ -125,7 +125,7 @@ def _named_issuer(text: str, gazetteer: Gazetteer) -> str:
     _, _, issuer_re, _ = _patterns()
     for match in issuer_re.finditer(text):
         candidate = match.group("issuer")
-        for surface, start in _surface_matches(candidate, gazetteer):
+        for _surface, start in _surface_matches(candidate, gazetteer):
             return candidate[start:]
     return ""
 

@@ -26,10 +26,11 @@ that is not given is simply not bound.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 import rdflib
@@ -100,7 +101,7 @@ class Result:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
-def open_store(path: Path | str, engine: str = "oxigraph") -> "Store":
+def open_store(path: Path | str, engine: str = "oxigraph") -> Store:
     """Load the graph file at `path` (Turtle, or N-Triples/RDF-XML by extension) into `engine`.
 
     Raises GraphError, naming the file, when it is missing or cannot be parsed.

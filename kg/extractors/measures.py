@@ -57,6 +57,8 @@ def _rules():
     return {
         "data": data,
         "level_tail": re.compile(alternation(data["level_verbs"]) + r"*$"),
+        "skippable_gap": re.compile("(?:" + "|".join(data["skippable_gap"]) + ")+"
+                                    + alternation(data["skippable_gap_verbs"]) + "?"),
         "change_gap": re.compile("^" + change),
         "change_after": re.compile(r"^[,、]?\s*" + change),
         "from_to": re.compile(r"^" + alternation(data["from_to"]) + r"$"),
@@ -177,7 +179,7 @@ def _read(text, mention, window_end, quantities, unit, rules) -> Reading | None:
 
 def _only_skippable(gap: str) -> bool:
     """A gap like 连续三年 or 全年 that carries no verb but does not break the binding."""
-    return bool(re.fullmatch(r"(?:连续[0-9一二两三四五六七八九十]+年|全年|年均|平均|均|已|分别|稳定|首次|继续)+(?:实现|达到|为|保持)?", gap))
+    return _rules()["skippable_gap"].fullmatch(gap) is not None
 
 
 def _comparator(gap: str, tail: str, rules) -> str:
@@ -251,10 +253,8 @@ def _scopes(text, mention, count, rules) -> list[str]:
         parts = [part for part in prefix.split("、") if part]
         if len(parts) == count:
             return parts
-    match = None
-    for match in rules["scope"].finditer(prefix):
-        pass
-    return [match.group()] if match else []
+    matches = list(rules["scope"].finditer(prefix))
+    return [matches[-1].group()] if matches else []
 
 
 def _split_facts(doc, covered, years, context, rules):
