@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -52,7 +51,7 @@ def request(method: str, url: str, *, body: bytes | None = None, headers: dict[s
         raise StoreError(f"{method} {url}: HTTP {error.code} {error.reason}: {short_text(content)}") from None
     except urllib.error.URLError as error:
         raise StoreError(f"cannot reach {url}: {error.reason}") from None
-    except (socket.timeout, ConnectionError) as error:
+    except (TimeoutError, ConnectionError) as error:
         raise StoreError(f"cannot reach {url}: {error}") from None
 
 
