@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from storecheck import assert_same_results
 
 from kg.cli import cli
 from kg.httpclient import StoreError
 from kg.push import push_graph, read_graph
 from kg.remote import RemoteStore
 from kg.store import open_store
-from storecheck import assert_same_results
 
 VIRTUOSO_INI = Path(__file__).parent / "fixtures" / "virtuoso.ini"
 SEEDS_GRAPH_IRI = "https://w3id.org/envkg/graph/seeds"
