@@ -222,5 +222,19 @@ def push(endpoint, graph_path, graph_iri, replace):
     click.echo(push_graph(graph_path, endpoint, into=graph_iri, replace=replace).summary(), err=True)
 
 
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
+def ontology(fmt, out_path):
+    """Write a reference page of the ontology and the indicator vocabulary (Markdown or HTML)."""
+    from .ontology_doc import write_reference
+
+    text = write_reference(fmt, out_path)
+    if out_path is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {out_path}", err=True)
+
+
 def main():
     cli()
