@@ -37,9 +37,12 @@ def find_title(text: str) -> tuple[str, int]:
             continue
         if year_re.search(line) and any(word in line for word in data["title_words"]):
             end = offset + len(line)
-            if any(line.endswith(word) for word in data["title_continues"]) and index + 1 < len(candidates):
+            if index + 1 < len(candidates):
                 next_offset, next_line = candidates[index + 1]
-                line, end = line + next_line, next_offset + len(next_line)
+                continued = line.endswith(tuple(data["title_continues"])) or (
+                    next_line.startswith(tuple(data["title_continues"])) and len(next_line) <= 30)
+                if continued:  # "…2024年工作总结" / "和2025年工作计划" on the next line
+                    line, end = line + next_line, next_offset + len(next_line)
             return line, end
     match = intro_re.search(text[:2000])
     if match:
@@ -48,11 +51,22 @@ def find_title(text: str) -> tuple[str, int]:
 
 
 def find_area(title: str, text: str, gazetteer: Gazetteer) -> Area | None:
-    """The area named in the title; else the prefecture or province most named early on."""
+    """The area named in the title (the smallest of a chain: 杭州市余杭区 -> 余杭区); else the
+    prefecture or province most named early on."""
+    chosen = None
     for surface, _ in _surface_matches(title, gazetteer):
-        area = gazetteer.resolve(surface)
-        if area is not None:
-            return area
+        area = gazetteer.resolve(surface, chosen)
+        if area is None:
+            continue
+        if chosen is not None and chosen not in gazetteer.ancestors(area):
+            break
+        chosen = area
+    branch = _patterns()[0]["branch_office"]
+    office = re.search(branch, title) if chosen is not None else None
+    if office:  # 湖州市生态环境局德清分局 reports on 德清县
+        chosen = gazetteer.child_named(chosen, office.group("branch")) or chosen
+    if chosen is not None:
+        return chosen
     counts = Counter()
     for surface, _ in _surface_matches(text[:AREA_SEARCH_CHARS], gazetteer):
         area = gazetteer.resolve(surface)
