@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
 from rdflib.paths import Path as RdfPath
 
 from .errors import GraphError
@@ -82,7 +82,7 @@ def _violation(results: Graph, data: Graph, node) -> Violation:
     message = results.value(node, SH.resultMessage)
     return Violation(
         focus=_show(data, focus),
-        path=_show(data, path) if path is not None else "",
+        path=_show_path(results, data, path) if path is not None else "",
         message=str(message) if message is not None else "",
         value=_show(data, value) if value is not None else "",
         evidence=_evidence_text(data, focus),
@@ -97,6 +97,17 @@ def _evidence_text(data: Graph, focus) -> str:
         if text is not None:
             return str(text)
     return ""
+
+
+def _show_path(results: Graph, data: Graph, path) -> str:
+    """A SHACL path as SPARQL property path syntax: ek:a/ek:b, ^ek:c."""
+    if isinstance(path, BNode):
+        inverse = results.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + _show_path(results, data, inverse)
+        if results.value(path, RDF.first) is not None:
+            return "/".join(_show_path(results, data, step) for step in results.items(path))
+    return _show(data, path)
 
 
 def _show(data: Graph, term) -> str:
