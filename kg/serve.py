@@ -112,6 +112,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         else:
             self._error(HTTPStatus.NOT_FOUND, f"no such page: {url.path}; the endpoint is /sparql")
 
+    do_HEAD = do_GET
+
     def do_POST(self) -> None:
         url = urlsplit(self.path)
         if url.path not in ("/sparql", "/query", "/update"):

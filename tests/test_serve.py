@@ -111,6 +111,8 @@ def test_query_page_is_offline_and_lists_the_named_queries(server):
     assert [q["name"] for q in embedded] == [q.name for q in list_queries()]
     assert "<" not in block.group(1)  # "<" is written \u003c, so no text can close the script block
     assert page.count("</script>") == 2
+    head = call(server.url, method="HEAD")
+    assert (head[0], head[1], head[2]) == (200, "text/html", "")
 
 
 def test_port_in_use_and_missing_graph(server, seeds_graph, tmp_path):
