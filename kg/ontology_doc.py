@@ -10,8 +10,6 @@ self-contained (inline CSS, no scripts, nothing fetched). Same files, same page.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+from .build import write_atomically
 from .errors import KgError
 from .namespace import EK, INDICATOR_SCHEME, INDICATORS_TTL, ONTOLOGY_TTL, bind_prefixes
 
@@ -124,7 +123,7 @@ def write_reference(fmt: str, out_path: Path | None = None) -> str:
     """Render the page; write it atomically to `out_path` when given. Returns the text."""
     text = render(load_reference(), fmt)
     if out_path is not None:
-        _write_atomically(Path(out_path), text)
+        write_atomically(Path(out_path), text)
     return text
 
 
@@ -202,15 +201,3 @@ def _md_cell(value) -> str:
     """Text for a Markdown table cell: pipes and HTML escaped, line breaks flattened."""
     text = " ".join(str(value).split())
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
