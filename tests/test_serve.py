@@ -145,3 +145,11 @@ def test_kg_serve_command(seeds_graph):
         process.terminate()
         _, err = process.communicate(timeout=30)
     assert f"serving {seeds_graph} at {url}" in err
+
+
+@pytest.mark.parametrize("value", ['"} . ?s ?p ?o {', "' OR 1=1", '广州市"@zh } UNION { ?s ?p ?o', "a\nb\\", "从化区"])
+def test_remote_parameters_are_data(server, value):
+    from kg.query import load_query, run_query
+
+    result = run_query(RemoteStore(f"{server.url}sparql"), load_query("awards"), {"recipient": value})
+    assert [row[1] for row in result.rows] == ([value] if value == "从化区" else [])
