@@ -201,6 +201,7 @@ def _award_names(award_text: str) -> list[str]:
     rules = _rules()
     award_text = rules["award_end"].split(award_text, maxsplit=1)[0]
     award_text = rules["list_tail"].sub("", award_text)
+    award_text = re.sub(r"([”』」])([“『「])", r"\1、\2", award_text)  # “A”“B”: two honours
     parts, current = [], ""
     for piece in re.split("(" + "|".join(map(re.escape, rules["split"])) + ")", award_text):
         if piece in rules["split"]:

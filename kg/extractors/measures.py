@@ -12,6 +12,7 @@ For each indicator mention the extractor reads the text up to the next mention:
   level + change  "为90.4%,同比提升6.6个百分点"                (change fields on the level)
   shared  "A、B、C连续三年实现100%"                            (mentions joined by 、 share a value)
   split   "饮用水水源地水质100%稳定达标"                      (subject, value, predicate)
+  bracketed "水质优良(达到或好于Ⅲ类)比例为85.7%"              (a note inside the indicator's name)
   elided  "国考断面水质优良率为100%,省考断面为98.6%"          (the next clause continues the indicator)
 In the plan part, and in summary sentences naming a later year, facts are targets,
 with a comparator from 控制在/以内 (<=), 以上/不低于 (>=) or none (=).
@@ -107,9 +108,39 @@ def mentions(doc) -> list[Mention]:
     mention of the indicator labelled 昼间达标率.
     """
     spans = filter_spans(list(doc.spans.get("indicators", [])))
-    found = [Mention(_medium_key(doc.text, span.id_, span.start_char), span.start_char, span.end_char)
-             for span in spans]
+    found = _with_bracketed([Mention(span.id_, span.start_char, span.end_char) for span in spans], doc.text)
+    found = [Mention(_medium_key(doc.text, m.key, m.start), m.start, m.end) for m in found]
     return sorted(found + _elliptic_mentions(doc.text, found), key=lambda m: m.start)
+
+
+@lru_cache(maxsize=1)
+def _label_regex() -> re.Pattern:
+    return re.compile(alternation(_labels()))
+
+
+def _with_bracketed(found: list[Mention], text: str) -> list[Mention]:
+    """Mentions interrupted by a bracketed note, 水质优良(达到或好于Ⅲ类)比例 or 治理(管控)率, found in
+    the text without its short brackets and mapped back; they replace the mentions they cover."""
+    kept, positions = [], []
+    last = 0
+    for match in re.finditer(r"\([^()]{1,12}\)", text):
+        kept.append(text[last:match.start()])
+        positions.extend(range(last, match.start()))
+        last = match.end()
+    if not kept:
+        return found
+    kept.append(text[last:])
+    positions.extend(range(last, len(text)))
+    stripped = "".join(kept)
+    for match in _label_regex().finditer(stripped):
+        start, end = positions[match.start()], positions[match.end() - 1] + 1
+        if end - start == match.end() - match.start():
+            continue  # no bracket inside: the ruler has it
+        covered = [m for m in found if start <= m.start and m.end <= end]
+        if any(m.start < end and start < m.end for m in found if m not in covered):
+            continue
+        found = [m for m in found if m not in covered] + [Mention(_labels()[match.group()], start, end)]
+    return sorted(found, key=lambda m: m.start)
 
 
 def _medium_key(text: str, key: str, start: int) -> str:
