@@ -78,9 +78,12 @@ def build(paths, out_dir, area, year):
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="The SPARQL engine.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
-def query(name, expression, graph_path, params, fmt, engine, list_queries):
+@click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL endpoint instead of the graph file.")
+@click.option("--default-graph", metavar="IRI", help="With --endpoint: the named graph to query as default graph.")
+def query(name, expression, graph_path, params, fmt, engine, list_queries, endpoint, default_graph):
     """Run a named query (queries/NAME.rq), a .rq file, or -e 'SPARQL' over the graph."""
     from . import query as queries
+    from .remote import RemoteStore
     from .store import open_store
 
     if list_queries:
@@ -90,7 +93,8 @@ def query(name, expression, graph_path, params, fmt, engine, list_queries):
         raise KgError("give a query NAME or FILE.rq, or -e 'SPARQL' (see `kg query --list`)")
     named = queries.inline_query(expression) if expression else queries.load_query(name)
     bindings = queries.parse_params(named, list(params))
-    result = queries.run_query(open_store(graph_path, engine), named, bindings)
+    store = RemoteStore(endpoint, default_graph) if endpoint else open_store(graph_path, engine)
+    result = queries.run_query(store, named, bindings)
     click.echo(queries.format_result(result, fmt), nl=False)
 
 
@@ -191,6 +195,69 @@ def explain(file, sentence, area, year, plan, all_sentences):
     else:
         extraction = explain_file(file, gazetteer, area=area_override, year=year)
     click.echo(format_explanation(extraction, all_sentences=all_sentences))
+
+
+@cli.command()
+@graph_option
+@click.pass_context
+def validate(ctx, graph_path):
+    """Check the graph against the SHACL shapes of ontology/shapes.ttl.
+
+    Prints each violation (focus node, path, message, value, evidence sentence) and a
+    count; exits 0 when the graph conforms, 1 when there are violations, 2 on errors.
+    """
+    from .validate import format_report, validate_graph
+
+    report = validate_graph(graph_path)
+    click.echo(format_report(report))
+    if not report.conforms:
+        ctx.exit(1)
+
+
+@cli.command()
+@graph_option
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="The port on 127.0.0.1 (0 picks a free one).")
+def serve(graph_path, port):
+    """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page, on 127.0.0.1."""
+    from .serve import make_server
+
+    server = make_server(graph_path, port=port)
+    click.echo(f"serving {graph_path} at {server.url} (SPARQL endpoint {server.url}sparql); Ctrl-C stops",
+               err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store's Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+@graph_option
+@click.option("--into", "graph_iri", metavar="GRAPH_IRI", help="A named graph to upload into (default: the default graph).")
+@click.option("--replace", is_flag=True, help="Replace the target graph (PUT) instead of adding to it (POST).")
+def push(endpoint, graph_path, graph_iri, replace):
+    """Upload the graph into a triple store (SPARQL 1.1 Graph Store HTTP Protocol) and check the count."""
+    from .push import push_graph
+
+    click.echo(push_graph(graph_path, endpoint, into=graph_iri, replace=replace).summary(), err=True)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
+def ontology(fmt, out_path):
+    """Write a reference page of the ontology and the indicator vocabulary (Markdown or HTML)."""
+    from .ontology_doc import write_reference
+
+    text = write_reference(fmt, out_path)
+    if out_path is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {out_path}", err=True)
 
 
 def main():

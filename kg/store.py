@@ -155,6 +155,11 @@ class Store:
     def triple_count(self) -> int:
         return len(self._backend)
 
+    @property
+    def native(self) -> Any:
+        """The engine's own store: a pyoxigraph.Store or an rdflib.Graph."""
+        return self._backend
+
     # -- the three query forms ------------------------------------------------------
 
     def select(self, sparql: str, bindings: Mapping[str, Any] | None = None, *, name: str = "query") -> Result:
@@ -250,6 +255,16 @@ def _check_form(name: str, wanted: str, got: str) -> None:
     if wanted != got:
         use = {"select": "select()", "construct": "construct()", "ask": "ask()"}.get(got, "a query")
         raise QueryError(f"query {name}: expected a {wanted.upper()} query, got {got.upper()} (use {use})")
+
+
+def check_parameter_use(sparql: str, var: str, name: str) -> None:
+    """Refuse uses of a parameter the engines disagree on (BOUND(?p), ... AS ?p)."""
+    _check_parameter_use(sparql, var, name)
+
+
+def literal_term(lexical: str, lang: str | None, datatype: str | None) -> Term:
+    """A literal as a result `Term`, normalised the same way for every engine."""
+    return _literal(lexical, lang, datatype)
 
 
 def _check_parameter_use(sparql: str, var: str, name: str) -> None:

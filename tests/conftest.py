@@ -33,8 +33,10 @@ def gold_path():
 
 
 @pytest.fixture(scope="session")
-def seeds_graph(seeds_dir, tmp_path_factory):
-    """The graph of the seed bulletins, built once per session (graph.ttl path)."""
+def seeds_graph(tmp_path_factory, seeds_dir):
+    """out/graph.ttl of the seed bulletins, built once per test session."""
     from kg.build import build
 
-    return build([seeds_dir], tmp_path_factory.mktemp("seeds-build")).graph_path
+    report = build([seeds_dir], tmp_path_factory.mktemp("seeds-build"))
+    assert report.graph_path is not None and not report.problems
+    return report.graph_path
