@@ -240,7 +240,8 @@ class Store:
 # -- helpers ------------------------------------------------------------------------
 
 def _first_line(e: BaseException) -> str:
-    text = (str(e).strip() or type(e).__name__).splitlines()[0]
+    """The error's message on one line (rdflib puts the reason on the second: "at line 1 of <>:")."""
+    text = " ".join(line.strip() for line in (str(e).strip() or type(e).__name__).splitlines()[:2])
     return text if len(text) <= 200 else text[:199] + "…"
 
 
