@@ -261,10 +261,11 @@ def _split_facts(doc, covered, years, context, rules):
     """'饮用水水源地水质100%稳定达标': subject, value and predicate around the number."""
     facts = []
     indicators = load_indicators()
+    text = doc.text  # Doc.text joins every token: read it once, not once per pattern
     for key, pattern in rules["split"]:
         if key in covered:
             continue
-        match = pattern.search(doc.text)
+        match = pattern.search(text)
         if match is None or indicators[key].unit != "%":
             continue
         mention = Mention(key, match.start(), match.start("value"))
