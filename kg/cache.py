@@ -27,7 +27,7 @@ NOT_EXTRACTION = frozenset({
     "explain.py", "formats.py", "parallel.py", "query.py", "report.py", "store.py", "viz.py",
 })
 #: Data files that only the page or the dataset description read.
-NOT_EXTRACTION_DATA = frozenset({"viz_style.json", "viz_template.html", "dataset.json"})
+NOT_EXTRACTION_DATA = frozenset({"viz_style.json", "viz_template.html", "dataset.json", "bench_samples.json"})
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 from ..facts import Observation, Target
 from ..patterns import alternation, load_patterns
 from ..vocabulary import load_indicators
-from .common import area_in, clause_start, part_year
+from .common import area_in, clause_start, part_year, sentence_text
 from .quantities import quantities_of
 
 
@@ -93,7 +93,7 @@ def extract(doc) -> list[Observation]:
     context = doc._.context
     rules = _rules()
     indicators = load_indicators()
-    text = doc.text
+    text = sentence_text(doc)
     quantities = [q for q in quantities_of(doc) if q.unit not in rules["skipped_units"]]
     years = [q for q in quantities_of(doc) if q.unit == "year" and 1900 <= q.value <= 2100]
     found = mentions(doc)
@@ -222,7 +222,7 @@ def _fact_year(text, mention_start, value_start, years, context, rules) -> tuple
 
 
 def _facts(doc, mention, reading, years, context, rules):
-    text = doc.text
+    text = sentence_text(doc)
     year, is_target = _fact_year(text, mention.start, reading.value_start, years, context, rules)
     area = area_in(doc, clause_start(text, mention.start), mention.start, context) or context.info.area
     if area is None or year is None:
@@ -261,7 +261,7 @@ def _split_facts(doc, covered, years, context, rules):
     """'饮用水水源地水质100%稳定达标': subject, value and predicate around the number."""
     facts = []
     indicators = load_indicators()
-    text = doc.text  # Doc.text joins every token: read it once, not once per pattern
+    text = sentence_text(doc)
     for key, pattern in rules["split"]:
         if key in covered:
             continue
