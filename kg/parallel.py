@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import signal
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -62,6 +64,8 @@ def _pipeline():
 
 def _raw_sha256(path: Path) -> str | None:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a FIFO would block here; read_document says why it is refused
         with open(path, "rb") as handle:
             return hashlib.sha256(handle.read()).hexdigest()
     except (OSError, ValueError):

