@@ -24,7 +24,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 #: Modules that do not change what is extracted or how a document's triples read.
 NOT_EXTRACTION = frozenset({
     "__main__.py", "bench.py", "build.py", "cache.py", "cli.py", "description.py", "evaluate.py",
-    "explain.py", "formats.py", "parallel.py", "query.py", "report.py", "store.py", "viz.py",
+    "explain.py", "formats.py", "output.py", "parallel.py", "query.py", "report.py", "store.py", "viz.py",
 })
 #: Data files that only the page or the dataset description read.
 NOT_EXTRACTION_DATA = frozenset({"viz_style.json", "viz_template.html", "dataset.json", "bench_samples.json"})
