@@ -25,10 +25,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.resources import files as package_files
 from pathlib import Path
-from typing import Callable
 
 from .errors import KgError
 
@@ -272,8 +273,8 @@ def measure_queries(graph: Path, settings: BenchSettings, log: Log) -> tuple[dic
             continue
         bindings = queries.parse_params(named, pairs)
         log(f"query {named.name} {' '.join(pairs)}")
-        ox_times, result_rows = _timed(lambda: queries.run_query(oxigraph, named, bindings), settings.repeats)
-        rdf_times = _timed_with_limit(lambda: queries.run_query(rdflib_store, named, bindings),
+        ox_times, result_rows = _timed(partial(queries.run_query, oxigraph, named, bindings), settings.repeats)
+        rdf_times = _timed_with_limit(partial(queries.run_query, rdflib_store, named, bindings),
                                       settings.rdflib_repeats, settings.rdflib_timeout)
         rows.append({"query": named.name, "params": " ".join(pairs), "rows": result_rows,
                      "ox_p50": _percentile(ox_times, 50), "ox_p95": _percentile(ox_times, 95),

@@ -8,9 +8,9 @@ the graph files, and the files replace the previous ones only once all are compl
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .cache import ExtractionCache, extractor_version
 from .description import write_description

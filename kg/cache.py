@@ -66,7 +66,7 @@ class ExtractionCache:
                 shutil.rmtree(entry, ignore_errors=True)
 
     def _path(self, sha256: str, options: str) -> Path:
-        key = hashlib.sha256(f"{sha256}\0{options}".encode("utf-8")).hexdigest()
+        key = hashlib.sha256(f"{sha256}\0{options}".encode()).hexdigest()
         return self.folder / key[:2] / f"{key}.pickle"
 
     def get(self, sha256: str, options: str):

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import groupby
-from typing import IO, Iterable, Sequence
+from typing import IO
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF

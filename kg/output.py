@@ -106,7 +106,7 @@ class Staging:
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
 
-    def __enter__(self) -> "Staging":
+    def __enter__(self) -> Staging:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         _remove_abandoned(self.out_dir)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=self.out_dir))

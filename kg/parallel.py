@@ -12,9 +12,9 @@ import multiprocessing
 import os
 import signal
 import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from .cache import ExtractionCache
 from .documents import read_document

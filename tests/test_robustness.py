@@ -62,7 +62,7 @@ def odd_inputs(tmp_path_factory, seeds_dir):
         "archive.html": (b"PK\x03\x04" + bytes(100), "ZIP archive"),
         "nul.txt": (b"abc\x00def" * 10, "binary file"),
         "blank.html": (b"<html><body><script>x()</script></body></html>", "no text"),
-        "no-area.txt": ("一份没有地名也没有年份的普通文字。".encode("utf-8"), "no area"),
+        "no-area.txt": ("一份没有地名也没有年份的普通文字。".encode(), "no area"),
         "traditional-big5.txt": ("廣州市生態環境局工作總結\n全市空氣質量優良。".encode("big5"), "no area"),
     }
     for name, data in good.items():
