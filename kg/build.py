@@ -100,6 +100,9 @@ def build(paths: Iterable[Path | str], out_dir: Path | str, *, area: str | None 
         summary = output.finish()
         write_description(staging.folder, summary, extractor_version())
         report.files = staging.commit()
+    for fmt, name in FORMATS.items():  # a graph file of another format would now be stale
+        if fmt not in chosen:
+            (out_dir / name).unlink(missing_ok=True)
     report.graph_path = out_dir / GRAPH_FILE
     report.triples = summary.triples
     return report

@@ -35,6 +35,10 @@ def test_build_options_through_the_cli(tmp_path, seeds_dir):
     result = CliRunner().invoke(cli, ["build", seed, "-o", str(tmp_path), "-j", "2", "--format", "nq,jsonld"])
     assert result.exit_code == 0, result.output
     assert {p.name for p in tmp_path.iterdir()} >= {"graph.ttl", "graph.nq", "graph.jsonld", "void.ttl", ".cache"}
+    result = CliRunner().invoke(cli, ["build", seed, "-o", str(tmp_path), "--format", "nt"])
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in tmp_path.iterdir()}
+    assert "graph.nt" in names and not names & {"graph.nq", "graph.jsonld"}, "stale files of other formats stay"
     result = CliRunner().invoke(cli, ["build", seed, "-o", str(tmp_path / "x"), "--format", "xml"])
     assert result.exit_code == 2 and "unknown format xml" in result.stderr
     result = CliRunner().invoke(cli, ["build", seed, "-o", str(tmp_path / "y"), "--no-cache"])
