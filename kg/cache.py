@@ -9,6 +9,7 @@ who builds (it is read back with pickle: do not share a cache folder with others
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import pickle
@@ -21,31 +22,78 @@ from .namespace import INDICATORS_TTL
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-#: Modules that do not change what is extracted or how a document's triples read.
-NOT_EXTRACTION = frozenset({
-    "__main__.py", "bench.py", "build.py", "cache.py", "cli.py", "description.py", "evaluate.py",
-    "explain.py", "formats.py", "output.py", "parallel.py", "query.py", "report.py", "store.py", "viz.py",
-})
-#: Data files that only the page or the dataset description read.
-NOT_EXTRACTION_DATA = frozenset({"viz_style.json", "viz_template.html", "dataset.json", "bench_samples.json"})
+#: Where extraction starts: reading a file, extracting it, turning the result into triples.
+EXTRACTION_ROOTS = ("documents", "extract", "records")
+#: Data files that only pages, the dataset description or the benchmark read.
+NOT_EXTRACTION_DATA = frozenset({"viz_style.json", "dataset.json", "bench_samples.json"})
+#: Page templates, styles and report queries: never read by extraction.
+NOT_EXTRACTION_SUFFIXES = frozenset({".html", ".j2", ".css", ".js", ".rq"})
+
+
+def extraction_modules(package: Path | None = None) -> list[Path]:
+    """The kg modules extraction runs: EXTRACTION_ROOTS and every kg module they import, transitively.
+
+    Imports are read from the source (ast), including those inside functions, so the set
+    does not depend on what this process happened to import.
+    """
+    package = package or PACKAGE_DIR
+    seen: set[Path] = set()
+    pending = [package / f"{root}.py" for root in EXTRACTION_ROOTS]
+    while pending:
+        path = pending.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        pending.extend(_imported_modules(path, package))
+    return sorted(seen)
+
+
+def _imported_modules(path: Path, package: Path) -> list[Path]:
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    here = path.parent
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here
+                for _ in range(node.level - 1):
+                    base = base.parent
+                names = [node.module] if node.module else [alias.name for alias in node.names]
+                if node.module:
+                    names += [f"{node.module}.{alias.name}" for alias in node.names]
+            elif node.module and (node.module == "kg" or node.module.startswith("kg.")):
+                base = package.parent
+                names = [node.module, *[f"{node.module}.{alias.name}" for alias in node.names]]
+            else:
+                continue
+        elif isinstance(node, ast.Import):
+            base = package.parent
+            names = [alias.name for alias in node.names if alias.name.startswith("kg.")]
+        else:
+            continue
+        for name in names:
+            target = base.joinpath(*name.split("."))
+            for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+                if candidate.is_file() and package in candidate.parents:
+                    found.append(candidate)
+    return found
 
 
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     """SHA-256 (first 16 hex) over the extraction code and data, computed once per process.
 
-    Covered: every kg/**/*.py except NOT_EXTRACTION (the extractors, the pipeline,
-    reading, metadata, numbers, the fact records and the triples they become), every
-    file of kg/data except NOT_EXTRACTION_DATA, and ontology/indicators.ttl.
+    Covered: `extraction_modules()` (reading, metadata, the pipeline and its extractors,
+    numbers, the fact records and the triples they become), every file of kg/data except
+    NOT_EXTRACTION_DATA and NOT_EXTRACTION_SUFFIXES, and ontology/indicators.ttl.
     """
-    files = [p for p in PACKAGE_DIR.rglob("*.py")
-             if p.name not in NOT_EXTRACTION or p.parent != PACKAGE_DIR]
-    files += [p for p in (PACKAGE_DIR / "data").rglob("*") if p.is_file() and p.name not in NOT_EXTRACTION_DATA]
-    files = sorted(f for f in files if "__pycache__" not in f.parts)
+    files = extraction_modules(PACKAGE_DIR)
+    files += sorted(p for p in (PACKAGE_DIR / "data").rglob("*") if p.is_file()
+                    and p.name not in NOT_EXTRACTION_DATA and p.suffix not in NOT_EXTRACTION_SUFFIXES)
     digest = hashlib.sha256()
     for path in [*files, INDICATORS_TTL]:
-        name = path.relative_to(PACKAGE_DIR.parent).as_posix()
-        digest.update(name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+        name = path.relative_to(PACKAGE_DIR.parent).as_posix() if PACKAGE_DIR.parent in path.parents else path.name
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 

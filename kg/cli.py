@@ -88,9 +88,12 @@ def build(paths, out_dir, area, year, workers, formats, no_cache, cache_dir):
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="The SPARQL engine.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
-def query(name, expression, graph_path, params, fmt, engine, list_queries):
+@click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL endpoint instead of the graph file.")
+@click.option("--default-graph", metavar="IRI", help="With --endpoint: the named graph to query as default graph.")
+def query(name, expression, graph_path, params, fmt, engine, list_queries, endpoint, default_graph):
     """Run a named query (queries/NAME.rq), a .rq file, or -e 'SPARQL' over the graph."""
     from . import query as queries
+    from .remote import RemoteStore
     from .store import open_store
 
     if list_queries:
@@ -100,7 +103,8 @@ def query(name, expression, graph_path, params, fmt, engine, list_queries):
         raise KgError("give a query NAME or FILE.rq, or -e 'SPARQL' (see `kg query --list`)")
     named = queries.inline_query(expression) if expression else queries.load_query(name)
     bindings = queries.parse_params(named, list(params))
-    result = queries.run_query(open_store(graph_path, engine), named, bindings)
+    store = RemoteStore(endpoint, default_graph) if endpoint else open_store(graph_path, engine)
+    result = queries.run_query(store, named, bindings)
     click.echo(queries.format_result(result, fmt), nl=False)
 
 
@@ -113,27 +117,69 @@ def query(name, expression, graph_path, params, fmt, engine, list_queries):
 @click.option("--type", "fact_type", type=click.Choice(["observation", "target", "award", "plan"]),
               help="Only facts of this type.")
 @click.option("--indicator", help="Only facts of this indicator key, e.g. pm25.")
-def viz(graph_path, out_path, area, year, fact_type, indicator):
+@click.option("--query", "query_name", metavar="NAME|FILE.rq",
+              help="Draw what a SELECT or CONSTRUCT query returns (a named query or a .rq file; see README).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of --query (repeatable).")
+def viz(graph_path, out_path, area, year, fact_type, indicator, query_name, params):
     """Draw the graph as an interactive HTML page that opens offline."""
-    from .store import load_graph
-    from .viz import write_page
+    from .viz import draw
 
-    page = write_page(load_graph(graph_path), out_path, area=area, year=year, fact_type=fact_type,
-                      indicator=indicator)
+    page = draw(graph_path, out_path, area=area, year=year, fact_type=fact_type, indicator=indicator,
+                query=query_name, params=list(params))
     click.echo(f"wrote {page.path} ({page.nodes} nodes, {page.edges} edges)", err=True)
 
 
+@cli.command()
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def stats(graph_path, fmt):
+    """Network figures: degree and betweenness of areas and awards, components, shared awards and indicators."""
+    from .stats import graph_stats
+
+    click.echo(graph_stats(graph_path, fmt), nl=False)
+
+
+@cli.command()
+@graph_option
+@click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), default=DEFAULT_OUT / "report.html",
+              show_default=True)
+def report(graph_path, out_path):
+    """Write a self-contained HTML report: indicators, targets against results, honours, plans, charts."""
+    from .report_page import write_report
+
+    written = write_report(graph_path, out_path)
+    click.echo(f"wrote {written.path} ({written.areas} areas, {written.figures} facts)", err=True)
+
+
 @cli.command(name="eval")
-@click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path), help="Gold facts (JSONL).")
+@click.option("--gold", "gold_path", type=click.Path(path_type=Path), help="Gold facts (JSONL) of built bulletins.")
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path),
+              help="Instead of --gold: a folder of annotated sentences (*.jsonl), extracted and scored here.")
 @graph_option
 @click.option("--misses", is_flag=True, help="List missed and spurious facts with their sentences.")
-@click.option("--by-doc", is_flag=True, help="Add figures per document.")
-def evaluate(gold_path, graph_path, misses, by_doc):
-    """Score the graph's facts against gold facts: precision, recall, F1 per type."""
-    from .evaluate import format_report, load_gold, predictions_from_store, score
-    from .store import open_store
+@click.option("--by-doc", is_flag=True, help="Add figures per document (per entry for --corpus).")
+def evaluate(gold_path, corpus_dir, graph_path, misses, by_doc):
+    """Score facts against gold facts: precision, recall, F1 per type.
 
-    report = score(load_gold(gold_path), predictions_from_store(open_store(graph_path)))
+    With --gold, the facts of the built graph; with --corpus, the extractor's facts of each
+    annotated sentence (see tests/corpus/).
+    """
+    from .evaluate import format_report
+
+    if bool(gold_path) == bool(corpus_dir):
+        raise KgError("give --gold FILE (to score the built graph) or --corpus DIR (to score a sentence corpus)")
+    if corpus_dir:
+        from .corpus import load_corpus, score_corpus
+        from .gazetteer import load_gazetteer
+        from .nlp import build_pipeline
+
+        gazetteer = load_gazetteer()
+        report = score_corpus(load_corpus(corpus_dir), build_pipeline(gazetteer), gazetteer)
+    else:
+        from .evaluate import load_gold, predictions_from_store, score
+        from .store import open_store
+
+        report = score(load_gold(gold_path), predictions_from_store(open_store(graph_path)))
     click.echo(format_report(report, misses=misses, by_doc=by_doc))
 
 
@@ -188,6 +234,69 @@ def bench(docs, workers, folder, repeats, rdflib_timeout):
                              seeds=DEFAULT_SEEDS)
     result = run_bench(settings, log=lambda line: click.echo(line, err=True))
     click.echo(format_bench(result, "kg " + " ".join(sys.argv[1:])))
+
+
+@cli.command()
+@graph_option
+@click.pass_context
+def validate(ctx, graph_path):
+    """Check the graph against the SHACL shapes of ontology/shapes.ttl.
+
+    Prints each violation (focus node, path, message, value, evidence sentence) and a
+    count; exits 0 when the graph conforms, 1 when there are violations, 2 on errors.
+    """
+    from .validate import format_report, validate_graph
+
+    report = validate_graph(graph_path)
+    click.echo(format_report(report))
+    if not report.conforms:
+        ctx.exit(1)
+
+
+@cli.command()
+@graph_option
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="The port on 127.0.0.1 (0 picks a free one).")
+def serve(graph_path, port):
+    """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page, on 127.0.0.1."""
+    from .serve import make_server
+
+    server = make_server(graph_path, port=port)
+    click.echo(f"serving {graph_path} at {server.url} (SPARQL endpoint {server.url}sparql); Ctrl-C stops",
+               err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store's Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+@graph_option
+@click.option("--into", "graph_iri", metavar="GRAPH_IRI", help="A named graph to upload into (default: the default graph).")
+@click.option("--replace", is_flag=True, help="Replace the target graph (PUT) instead of adding to it (POST).")
+def push(endpoint, graph_path, graph_iri, replace):
+    """Upload the graph into a triple store (SPARQL 1.1 Graph Store HTTP Protocol) and check the count."""
+    from .push import push_graph
+
+    click.echo(push_graph(graph_path, endpoint, into=graph_iri, replace=replace).summary(), err=True)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
+def ontology(fmt, out_path):
+    """Write a reference page of the ontology and the indicator vocabulary (Markdown or HTML)."""
+    from .ontology_doc import write_reference
+
+    text = write_reference(fmt, out_path)
+    if out_path is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {out_path}", err=True)
 
 
 def main():

@@ -14,10 +14,10 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from kg.errors import DocumentError
 
@@ -515,7 +515,8 @@ def html_to_text(html: str) -> str:
     within lines and empty lines dropped. The <title> comes first unless the body
     already starts with it. Malformed HTML is tolerated; an empty page gives "".
     """
-    from lxml import etree, html as lxml_html
+    from lxml import etree
+    from lxml import html as lxml_html
 
     if not html or not html.strip():
         return ""

@@ -28,9 +28,10 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from kg.errors import KgError
 from kg.query import load_query, run_query
@@ -268,10 +269,14 @@ def pair_facts(gold: list[dict], predicted: list[dict]) -> dict[int, int]:
     return gold_done
 
 
-def score(gold: Iterable[dict], predicted: Iterable[dict]) -> Report:
-    """Match predictions to gold facts (see the module docstring) and count."""
+def score(gold: Iterable[dict], predicted: Iterable[dict], documents: Iterable[str] = ()) -> Report:
+    """Match predictions to gold facts (see the module docstring) and count.
+
+    Predictions count for the documents the gold covers, plus `documents` (those known to have
+    no gold facts, whose every prediction is spurious).
+    """
     gold = list(gold)
-    covered = {g["doc"] for g in gold}
+    covered = {g["doc"] for g in gold} | set(documents)
     all_predicted = list(predicted)
     preds = [p for p in all_predicted if p.get("doc") in covered]
 
@@ -279,7 +284,7 @@ def score(gold: Iterable[dict], predicted: Iterable[dict]) -> Report:
     pred_done = set(gold_done.values())
 
     by_type = {t: Counts() for t in TYPES}
-    by_doc: dict[str, dict[str, Counts]] = defaultdict(lambda: {t: Counts() for t in TYPES})
+    by_doc: dict[str, dict[str, Counts]] = {doc: {t: Counts() for t in TYPES} for doc in covered}
     for i, g in enumerate(gold):
         for bucket in (by_type, by_doc[g["doc"]]):
             bucket[g["type"]].gold += 1

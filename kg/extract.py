@@ -4,8 +4,7 @@ from __future__ import annotations
 from spacy.language import Language
 
 from .documents import Document
-from .errors import DocumentError
-from .errors import KgError
+from .errors import DocumentError, KgError
 from .facts import Area, BulletinInfo, Evidence, Extraction
 from .gazetteer import Gazetteer
 from .metadata import find_area, most_common_year, read_bulletin_info

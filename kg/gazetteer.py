@@ -18,12 +18,13 @@ MIN_SHORT_LENGTH = 2
 class Gazetteer:
     """Look areas up by code, official name or unambiguous short form."""
 
-    def __init__(self, areas: list[Area], shorts: dict[str, str]):
+    def __init__(self, areas: list[Area], shorts: dict[str, str], abbreviations: dict[str, str] | None = None):
         self.by_code = {area.code: area for area in areas}
         self._by_name: dict[str, list[Area]] = defaultdict(list)
         for area in areas:
             self._by_name[area.name].append(area)
         self._short = _unambiguous_shorts(areas, shorts, self._by_name)
+        self._abbreviations = {a: name for a, name in (abbreviations or {}).items() if name in self._by_name}
 
     def names(self) -> list[tuple[str, str]]:
         """(surface form, official name) for every name the text may use, sorted."""
@@ -32,7 +33,7 @@ class Gazetteer:
         return sorted(forms.items())
 
     def candidates(self, surface: str) -> list[Area]:
-        name = self._short.get(surface, surface)
+        name = self._short.get(surface) or self._abbreviations.get(surface) or surface
         return list(self._by_name.get(name, ()))
 
     def resolve(self, surface: str, near: Area | None = None) -> Area | None:
@@ -45,6 +46,11 @@ class Gazetteer:
             if len(related) == 1:
                 return related[0]
         return None
+
+    def child_named(self, area: Area, short: str) -> Area | None:
+        """The one division directly under `area` whose name starts with `short` (德清 -> 德清县)."""
+        found = [a for a in self.by_code.values() if a.parent == area.code and a.name.startswith(short)]
+        return found[0] if len(found) == 1 else None
 
     def parent(self, area: Area) -> Area | None:
         return self.by_code.get(area.parent)
@@ -79,11 +85,15 @@ def _unambiguous_shorts(areas, shorts, by_name) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    source = importlib.resources.files("kg").joinpath("data", "areas.tsv")
+    data = importlib.resources.files("kg").joinpath("data")
+    source = data.joinpath("areas.tsv")
     areas, shorts = [], {}
     with source.open(encoding="utf-8") as handle:
         rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
         for row in rows:
             areas.append(Area(code=row["code"], name=row["name"], level=row["level"], parent=row["parent"]))
             shorts[row["code"]] = row["short"]
-    return Gazetteer(areas, shorts)
+    with data.joinpath("area_abbreviations.tsv").open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        abbreviations = {row["abbreviation"]: row["name"] for row in rows}
+    return Gazetteer(areas, shorts, abbreviations)

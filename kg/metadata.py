@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from .facts import Area, BulletinInfo
 from .gazetteer import Gazetteer
-from .text import fold, lines
 from .patterns import alternation, load_patterns
+from .text import fold, lines
 
 TITLE_SEARCH_LINES = 15
 AREA_SEARCH_CHARS = 3000
@@ -37,9 +37,12 @@ def find_title(text: str) -> tuple[str, int]:
             continue
         if year_re.search(line) and any(word in line for word in data["title_words"]):
             end = offset + len(line)
-            if any(line.endswith(word) for word in data["title_continues"]) and index + 1 < len(candidates):
+            if index + 1 < len(candidates):
                 next_offset, next_line = candidates[index + 1]
-                line, end = line + next_line, next_offset + len(next_line)
+                continued = line.endswith(tuple(data["title_continues"])) or (
+                    next_line.startswith(tuple(data["title_continues"])) and len(next_line) <= 30)
+                if continued:  # "…2024年工作总结" / "和2025年工作计划" on the next line
+                    line, end = line + next_line, next_offset + len(next_line)
             return line, end
     match = intro_re.search(text[:2000])
     if match:
@@ -48,11 +51,23 @@ def find_title(text: str) -> tuple[str, int]:
 
 
 def find_area(title: str, text: str, gazetteer: Gazetteer) -> Area | None:
-    """The area named in the title; else the prefecture or province most named early on."""
-    for surface, _ in _surface_matches(title, gazetteer):
-        area = gazetteer.resolve(surface)
-        if area is not None:
-            return area
+    """The area named in the title (the smallest of a chain: 杭州市余杭区 -> 余杭区); else the
+    prefecture or province most named early on."""
+    chosen, chosen_end = None, 0
+    for surface, start in _surface_matches(title, gazetteer):
+        area = gazetteer.resolve(surface, chosen)
+        if area is None:
+            continue
+        if chosen is not None and chosen not in gazetteer.ancestors(area):
+            break
+        chosen, chosen_end = area, start + len(surface)
+    data = _patterns()[0]
+    office = (re.search(data["branch_office"], title) or re.match(data["branch_after_area"], title[chosen_end:])
+              if chosen is not None else None)
+    if office:  # 湖州市生态环境局德清分局, 上饶市婺源生态环境局: reports on 德清县, 婺源县
+        chosen = gazetteer.child_named(chosen, office.group("branch")) or chosen
+    if chosen is not None:
+        return chosen
     counts = Counter()
     for surface, _ in _surface_matches(text[:AREA_SEARCH_CHARS], gazetteer):
         area = gazetteer.resolve(surface)
@@ -73,8 +88,9 @@ def _name_regex(gazetteer: Gazetteer) -> re.Pattern:
     return re.compile(alternation(surface for surface, _ in gazetteer.names()))
 
 
-def find_plan_start(text: str, title_end: int) -> tuple[int | None, int | None]:
-    """Offset and year of the heading that opens the plan part, if any."""
+def find_plan_start(text: str, title_end: int, report_year: int | None = None) -> tuple[int | None, int | None]:
+    """Offset and year of the heading that opens the plan part, if any (a heading naming the report
+    year or an earlier one, 二、2023年重点工作, is still the summary)."""
     data, year_re, _, _ = _patterns()
     for offset, line in lines(text):
         if offset < title_end or len(line) > data["heading_max_length"]:
@@ -83,6 +99,8 @@ def find_plan_start(text: str, title_end: int) -> tuple[int | None, int | None]:
             word in line for word in data["plan_heading_not"]
         ):
             year = year_re.search(line)
+            if year and report_year and int(year.group(1)) <= report_year:
+                continue
             return offset, int(year.group(1)) if year else None
     return None, None
 
@@ -103,7 +121,7 @@ def read_bulletin_info(text: str, gazetteer: Gazetteer, *, area: Area | None = N
     all_plan = bool(title) and any(w in title for w in data["plan_only_words"]) and not any(
         w in title for w in data["summary_words"]
     )
-    plan_start, plan_year = (0, None) if all_plan else find_plan_start(folded, title_end)
+    plan_start, plan_year = (0, None) if all_plan else find_plan_start(folded, title_end, report_year)
     if plan_start is not None and plan_year is None:
         later = [y for y in title_years if report_year and y > report_year]
         plan_year = later[0] if later else (report_year if all_plan else (report_year + 1 if report_year else None))
@@ -125,7 +143,7 @@ def _named_issuer(text: str, gazetteer: Gazetteer) -> str:
     _, _, issuer_re, _ = _patterns()
     for match in issuer_re.finditer(text):
         candidate = match.group("issuer")
-        for surface, start in _surface_matches(candidate, gazetteer):
+        for _surface, start in _surface_matches(candidate, gazetteer):
             return candidate[start:]
     return ""
 

@@ -9,7 +9,17 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import (
-    DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, SOSA, XSD, DefinedNamespace, Namespace,
+    DCTERMS,
+    FOAF,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    SOSA,
+    XSD,
+    DefinedNamespace,
+    Namespace,
 )
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"

@@ -78,7 +78,8 @@ def build_pipeline(gazetteer: Gazetteer | None = None) -> Language:
     _register_extensions()
     gazetteer = gazetteer or load_gazetteer()
     nlp = spacy.blank("zh")
-    area_ruler = nlp.add_pipe("span_ruler", name="area_ruler", config={"spans_key": "areas"})
+    area_ruler = nlp.add_pipe("span_ruler", name="area_ruler", config={
+        "spans_key": "areas", "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}})  # 安吉县, not 吉县
     area_ruler.add_patterns([
         {"label": "AREA", "pattern": surface, "id": name} for surface, name in gazetteer.names()
     ])

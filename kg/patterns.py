@@ -4,10 +4,10 @@ from __future__ import annotations
 import importlib.resources
 import json
 import re
-from functools import lru_cache
+from functools import cache
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_patterns(name: str) -> dict:
     """A pattern file of kg/data/patterns/ (JSON), e.g. load_patterns("awards")."""
     source = importlib.resources.files("kg").joinpath("data", "patterns", f"{name}.json")

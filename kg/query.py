@@ -27,10 +27,11 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD

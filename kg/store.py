@@ -26,10 +26,11 @@ that is not given is simply not bound.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 import rdflib
@@ -100,7 +101,7 @@ class Result:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
-def open_store(path: Path | str, engine: str = "oxigraph") -> "Store":
+def open_store(path: Path | str, engine: str = "oxigraph") -> Store:
     """Load the graph file at `path` (Turtle, or N-Triples/RDF-XML by extension) into `engine`.
 
     Raises GraphError, naming the file, when it is missing or cannot be parsed.
@@ -153,6 +154,11 @@ class Store:
 
     def triple_count(self) -> int:
         return len(self._backend)
+
+    @property
+    def native(self) -> Any:
+        """The engine's own store: a pyoxigraph.Store or an rdflib.Graph."""
+        return self._backend
 
     # -- the three query forms ------------------------------------------------------
 
@@ -249,6 +255,16 @@ def _check_form(name: str, wanted: str, got: str) -> None:
     if wanted != got:
         use = {"select": "select()", "construct": "construct()", "ask": "ask()"}.get(got, "a query")
         raise QueryError(f"query {name}: expected a {wanted.upper()} query, got {got.upper()} (use {use})")
+
+
+def check_parameter_use(sparql: str, var: str, name: str) -> None:
+    """Refuse uses of a parameter the engines disagree on (BOUND(?p), ... AS ?p)."""
+    _check_parameter_use(sparql, var, name)
+
+
+def literal_term(lexical: str, lang: str | None, datatype: str | None) -> Term:
+    """A literal as a result `Term`, normalised the same way for every engine."""
+    return _literal(lexical, lang, datatype)
 
 
 def _check_parameter_use(sparql: str, var: str, name: str) -> None:

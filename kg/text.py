@@ -6,7 +6,7 @@ original, so every offset found there is an offset into the document as decoded.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from .facts import Evidence
 
@@ -27,7 +27,7 @@ _SPECIAL_FOLDS = {
 SENTENCE_END = re.compile(r"[。！？!?；;]+|\n+")
 
 
-@lru_cache(maxsize=None)
+@cache
 def fold_table(keep: str = "") -> dict[int, str]:
     """The translation table of `fold`, leaving the characters of `keep` as they are."""
     table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -40,8 +41,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .errors import KgError
 from .namespace import EK, EKD, EKI, NIF
+from .subgraph import QuerySelection
 
-__all__ = ["PageSummary", "VizFilterError", "FACT_TYPES", "graph_to_networkx", "write_page"]
+__all__ = ["FACT_TYPES", "PageSummary", "VizFilterError", "display_comparator", "display_unit", "draw", "graph_to_networkx", "write_page"]
 
 VIS_VERSION = "9.1.2"
 LABEL_MAX = 18
@@ -65,6 +67,9 @@ _FACT_LINKS = {EK.statedIn: "Bulletin", EK.area: "Area", EK.indicator: "Indicato
 _EDGE_PREDICATES = tuple(_FACT_LINKS) + (EK.observed, EK.targets, EK.achieved, EK.issued,
                                          EK.partOf, EK.aboutArea, EK.issuedBy, EK.basedIn)
 # IRI path prefix -> class, for recipients and issuers without an rdf:type
+# a SELECT cell with exactly one of these names draws the node (see kg/subgraph.py)
+_NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.notation, DCTERMS.title, EK.fileName)
+_RANKED_CLASSES = ("Area", "Award")  # sized by degree, with degree and betweenness in the tooltip
 _IRI_CLASSES = (("area/", "Area"), ("org/", "Organisation"), ("entity/", "NamedRecipient"),
                 ("award/", "Award"), ("plan/", "PlanDocument"), ("doc/", "Bulletin"))
 
@@ -93,8 +98,8 @@ class PageSummary:
 # ---------------------------------------------------------------- the graph to draw
 
 def graph_to_networkx(graph: rdflib.Graph, *, area: str | None = None, year: int | None = None,
-                      fact_type: str | None = None,
-                      indicator: str | None = None) -> networkx.MultiDiGraph:
+                      fact_type: str | None = None, indicator: str | None = None,
+                      selection: QuerySelection | None = None) -> networkx.MultiDiGraph:
     """The nodes and edges to draw, keyed by IRI, with Chinese labels and tooltips.
 
     Node attributes: `cls` (class local name, e.g. "Observation"), `label` (display
@@ -108,10 +113,19 @@ def graph_to_networkx(graph: rdflib.Graph, *, area: str | None = None, year: int
     issuer is (an organisation where it is based), else where its bulletin is about.
     `year` is the fact's ek:year; `fact_type` is observation|target|award|plan;
     `indicator` is a key such as "pm25", an IRI or a label.
+    `selection` (from `kg.subgraph.select_by_query`) draws what a SPARQL query returned
+    instead: its IRIs that are nodes here (a sentence stands for its facts), the facts
+    linking two or more of them, and the edges among them (see kg/subgraph.py).
+    Fact nodes also get `facets` (areas with the areas containing them, year, type,
+    indicator) for the page's own filters.
     Raises VizFilterError (a ValueError) for a filter naming nothing in the graph.
     """
     view = _View(graph)
     filtered = any(f is not None for f in (area, year, fact_type, indicator))
+    if selection is not None:
+        if filtered:
+            raise VizFilterError("give either a query or the filters --area/--year/--type/--indicator, not both")
+        return _to_networkx(view, view.selected(selection), selection.triples)
     facts = view.facts()
     bulletins = set(graph.subjects(RDF.type, EK.Bulletin))
     if fact_type is not None:
@@ -153,15 +167,25 @@ def graph_to_networkx(graph: rdflib.Graph, *, area: str | None = None, year: int
                     shown.setdefault(obj, view.cls(obj, "Area"))
     else:
         shown = view.all_nodes()
+    return _to_networkx(view, shown)
 
+
+def _to_networkx(view: _View, shown: dict[URIRef, str], extra_triples=()) -> networkx.MultiDiGraph:
+    """The shown nodes, described, and every drawn edge among them (plus a query's own triples)."""
     nxg = networkx.MultiDiGraph()
     for node in sorted(shown):
-        nxg.add_node(str(node), **view.describe(node, shown[node]))
+        attrs = view.describe(node, shown[node])
+        if attrs["cls"] in _FACT_CLASSES.values():
+            attrs["facets"] = view.facets(node)
+        nxg.add_node(str(node), **attrs)
     edges = set()
     for pred in _EDGE_PREDICATES:
-        for s, o in graph.subject_objects(pred):
+        for s, o in view.g.subject_objects(pred):
             if s in shown and o in shown:
                 edges.add((str(s), str(o), _local(pred)))
+    for s, p, o in extra_triples:
+        if URIRef(s) in shown and URIRef(o) in shown:
+            edges.add((s, o, _local(p)))
     for s, o, key in sorted(edges):
         nxg.add_edge(s, o, key=key, predicate=key)
     return nxg
@@ -195,6 +219,42 @@ class _View:
                 if isinstance(obj, URIRef):
                     shown.setdefault(obj, "Indicator")
         return shown
+
+    def selected(self, selection: QuerySelection) -> dict[URIRef, str]:
+        """The page nodes a query names, and the facts linking two or more of them."""
+        everything = self.all_nodes()
+        shown: dict[URIRef, str] = {}
+        for iri in sorted(selection.iris):
+            node = URIRef(iri)
+            if node in everything:
+                shown[node] = everything[node]
+            for fact in self.g.subjects(EK.evidence, node):  # a sentence: its facts
+                if fact in everything:
+                    shown[fact] = everything[fact]
+        if selection.names:
+            for pred in _NAME_PREDICATES:
+                for node, name in self.g.subject_objects(pred):
+                    if node in everything and str(name) in selection.names:
+                        shown[node] = everything[node]
+        for fact in sorted(self.facts() - set(shown)):
+            linked = {o for pred in _FACT_LINKS if pred != EK.statedIn for o in self.g.objects(fact, pred)}
+            if len(linked & set(shown)) >= 2:
+                shown[fact] = everything[fact]
+        return shown
+
+    def facets(self, fact: URIRef) -> dict:
+        """What the page's filters match a fact on: area names (with the areas containing
+        them), year, fact type key and indicator name."""
+        areas, todo = set(), list(self.fact_location(fact))
+        while todo:
+            node = todo.pop()
+            if node not in areas:
+                areas.add(node)
+                todo.extend(self.g.objects(node, EK.partOf))
+        kind = next(key for key, cls in FACT_TYPES.items() if (fact, RDF.type, cls) in self.g)
+        ind = self.g.value(fact, EK.indicator)
+        return {"area": sorted({self.label(a) for a in areas}), "year": self._year_text(fact),
+                "type": kind, "indicator": self.label(ind) if ind is not None else ""}
 
     def cls(self, node: URIRef, hint: str | None = None) -> str:
         types = set(self.g.objects(node, RDF.type))
@@ -406,29 +466,45 @@ class _View:
 # ---------------------------------------------------------------- the page
 
 def write_page(graph: rdflib.Graph, out: Path, *, title: str = "envkg", area: str | None = None,
-               year: int | None = None, fact_type: str | None = None,
-               indicator: str | None = None) -> PageSummary:
-    """Write the graph (optionally filtered, see `graph_to_networkx`) as one offline HTML page.
+               year: int | None = None, fact_type: str | None = None, indicator: str | None = None,
+               selection: QuerySelection | None = None) -> PageSummary:
+    """Write the graph (filtered or picked by a query, see `graph_to_networkx`) as one offline HTML page.
 
     The page inlines vis-network (pyvis's bundled copy), colours and shapes nodes per
-    class (kg/data/viz_style.json) with a legend, and has a search box. Physics runs a
-    bounded stabilisation and is then switched off. Same graph and filters, same bytes.
+    class (kg/data/viz_style.json) with a legend, sizes areas and awards by degree, and
+    has a search box, filters by area, year, type and indicator, and a panel of network
+    figures (kg.stats). Physics runs a bounded stabilisation and is then switched off.
+    Same graph and filters, same bytes; the file is replaced atomically.
     """
-    nxg = graph_to_networkx(graph, area=area, year=year, fact_type=fact_type, indicator=indicator)
+    from .files import write_atomically
+    from .layout import initial_positions
+    from .stats import centrality, compute_stats
+
+    nxg = graph_to_networkx(graph, area=area, year=year, fact_type=fact_type, indicator=indicator,
+                            selection=selection)
     style = _style()
+    degree, betweenness = centrality(nxg)
+    positions = initial_positions(nxg)
     net = Network(directed=True, cdn_resources="in_line", heading=title)
     for node_id, attrs in nxg.nodes(data=True):
         cls_style = style["classes"][attrs["cls"]]
-        extra = {"font": {"color": cls_style["font_color"]}} if "font_color" in cls_style else {}
-        net.add_node(node_id, label=attrs["label"], shape=cls_style["shape"],
-                     color=cls_style["color"], size=cls_style["size"], title=attrs["title"],
-                     name=attrs["name"], cls=attrs["cls"], **extra)
+        size, tooltip = cls_style["size"], attrs["title"]
+        if attrs["cls"] in _RANKED_CLASSES:  # hubs bigger; their figures in the tooltip
+            size = round(size + 3 * math.sqrt(degree[node_id]), 1)
+            tooltip += f"\n度：{degree[node_id]}，介数中心性：{betweenness[node_id]:.4f}"
+        facets = {"facets": attrs["facets"]} if "facets" in attrs else {}
+        net.add_node(node_id, label=attrs["label"], shape=cls_style["shape"], color=cls_style["color"],
+                     size=size, title=tooltip, name=attrs["name"], cls=attrs["cls"],
+                     x=positions[node_id][0], y=positions[node_id][1],
+                     font={"size": cls_style["font_size"]}, **facets)
     for i, (s, o, key) in enumerate(nxg.edges(keys=True)):
-        net.add_edge(s, o, id=f"e{i}", title=style["edges"][key]["label"], predicate=key)
+        net.add_edge(s, o, id=f"e{i}", title=style["edges"].get(key, {"label": key})["label"], predicate=key)
     net.options = _options(nxg.number_of_nodes(), style)
     nodes, edges, heading, _height, _width, options = net.get_network_data()
 
-    data = {"nodes": nodes, "edges": edges, "options": json.loads(options)}
+    data = {"nodes": nodes, "edges": edges, "options": json.loads(options),
+            "types": {key: style["classes"][_FACT_CLASSES[cls]]["label"] for key, cls in FACT_TYPES.items()},
+            "layoutBudgetMs": style["layout_budget_ms"]}
     counts: dict[str, int] = {}
     for node in nodes:
         counts[node["cls"]] = counts.get(node["cls"], 0) + 1
@@ -437,14 +513,15 @@ def write_page(graph: rdflib.Graph, out: Path, *, title: str = "envkg", area: st
         f'{_GLYPHS.get(spec["shape"], "●")}</span> {html.escape(spec["label"])} '
         f'<span class="count">{counts[cls]}</span></li>'
         for cls, spec in style["classes"].items() if cls in counts)
-    filters = [f"{word}={value}" for word, value in (("地区", area), ("年份", year),
-               ("类型", fact_type), ("指标", indicator)) if value is not None]
+    filters = [f"{word}={value}" for word, value in (("地区", area), ("年份", year), ("类型", fact_type),
+               ("指标", indicator), ("查询", selection.name if selection else None)) if value is not None]
     subtitle = f"{len(nodes)} 个节点 · {len(edges)} 条边" + ("（" + "，".join(filters) + "）" if filters else "")
     vis_js, vis_css = _vis_assets()
     slots = {
         "TITLE": html.escape(heading),
         "SUBTITLE": html.escape(subtitle),
         "LEGEND": legend,
+        "STATS": _stats_panel(compute_stats(nxg, top=8, centralities=(degree, betweenness))),
         "DATA": _script_json(data),
         "VIS_JS": vis_js,
         "VIS_CSS": vis_css,
@@ -453,16 +530,61 @@ def write_page(graph: rdflib.Graph, out: Path, *, title: str = "envkg", area: st
     }
     page = re.sub(r"@@([A-Z_]+)@@", lambda m: slots[m.group(1)], _template())
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(page.encode("utf-8"))
+    write_atomically(out, page)
     return PageSummary(nodes=len(nodes), edges=len(edges), path=out)
+
+
+def draw(graph_path: Path, out: Path, *, area: str | None = None, year: int | None = None,
+         fact_type: str | None = None, indicator: str | None = None, query: str | None = None,
+         params: list[str] | None = None) -> PageSummary:
+    """`kg viz`: load the graph file, pick nodes by filters or by a query (NAME or FILE.rq with
+    KEY=VALUE params, bound as in `kg query`), write the page."""
+    from . import query as queries
+    from .store import load_graph, open_store
+    from .subgraph import select_by_query
+
+    if params and not query:
+        raise VizFilterError("--param needs --query NAME")
+    graph = load_graph(graph_path)
+    selection = None
+    if query:
+        named = queries.load_query(query)
+        selection = select_by_query(open_store(graph_path), named, queries.parse_params(named, params or []))
+    return write_page(graph, out, area=area, year=year, fact_type=fact_type, indicator=indicator,
+                      selection=selection)
+
+
+def _stats_panel(stats) -> str:
+    """The network figures as escaped HTML lists for the page's 统计 panel."""
+    esc = html.escape
+
+    def items(rows, text):
+        return "".join(f"<li>{text(r)}</li>" for r in rows) or "<li>（无）</li>"
+
+    sizes = stats.components
+    parts = [f"<p>{len(sizes)} 个连通分量" + (f"，最大 {sizes[0]} 个节点" if sizes else "") + "</p>",
+             "<h3>行政区（按度）</h3><ol>" + items(stats.areas, lambda r: f"{esc(r.name)} <span class=\"count\">"
+                                                  f"度 {r.degree} · 介数 {r.betweenness:.3f}</span>") + "</ol>",
+             "<h3>荣誉（按度）</h3><ol>" + items(stats.awards, lambda r: f"{esc(r.name)} <span class=\"count\">"
+                                                 f"度 {r.degree}</span>") + "</ol>",
+             "<h3>多地共有的荣誉</h3><ol>" + items(stats.shared_awards, lambda r: f"{esc(r.name)} <span class="
+                                                   f"\"count\">{len(r.areas)} 地：{esc('、'.join(r.areas[:5]))}"
+                                                   f"{'…' if len(r.areas) > 5 else ''}</span>") + "</ol>",
+             "<h3>多地共有的指标</h3><ol>" + items(stats.shared_indicators, lambda r: f"{esc(r.name)} <span "
+                                                   f"class=\"count\">{len(r.areas)} 地</span>") + "</ol>"]
+    return "".join(parts)
 
 
 def _options(n_nodes: int, style: dict) -> dict:
     """vis-network options: forceAtlas2Based with a bounded stabilisation, fixed seed."""
     return {
         "autoResize": True,
-        "nodes": {"font": {"size": 13, "face": "sans-serif"}, "borderWidth": 1},
+        "nodes": {"font": {"face": "sans-serif", "strokeWidth": 3,
+                           "strokeColor": "#ffffff"},
+                  "borderWidth": 1,
+                  # labels smaller than this many screen pixels are not drawn: at the fitted
+                  # zoom the entities' names show, the facts' (smaller font) appear on zooming in
+                  "scaling": {"label": {"drawThreshold": style["label_draw_threshold"]}}},
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
             "color": {"color": style["edge_color"], "highlight": "#34495e", "inherit": False},
@@ -472,19 +594,21 @@ def _options(n_nodes: int, style: dict) -> dict:
         "physics": {
             "enabled": True,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.008,
-                                 "springLength": 90, "springConstant": 0.08,
-                                 "damping": 0.5, "avoidOverlap": 0.2},
+            "forceAtlas2Based": {"gravitationalConstant": -40, "centralGravity": 0.015,
+                                 "springLength": 60, "springConstant": 0.08,
+                                 "damping": 0.5, "avoidOverlap": 0.3},
             "maxVelocity": 60,
             "minVelocity": 1,
             "timestep": 0.4,
-            # fewer iterations for bigger graphs: about a second or two of layout either way
-            "stabilization": {"enabled": True, "fit": True, "updateInterval": 25,
-                              "iterations": max(100, min(600, 150_000 // max(n_nodes, 1)))},
+            # fewer iterations for bigger graphs; the page also stops the layout after
+            # style["layout_budget_ms"] (a few thousand nodes take ~90 ms a step headless)
+            "stabilization": {"enabled": True, "fit": True, "updateInterval": 10,
+                              "iterations": max(50, min(400, 100_000 // max(n_nodes, 1)))},
         },
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n_nodes > 1000,
-                        "multiselect": True},
-        "layout": {"randomSeed": 20240601, "improvedLayout": n_nodes <= 300},
+                        "hideEdgesOnZoom": n_nodes > 1000, "multiselect": True},
+        # improvedLayout (Kamada-Kawai seeding) is slow and gives up on graphs of many components
+        "layout": {"randomSeed": 20240601, "improvedLayout": False},
     }
 
 
@@ -534,6 +658,16 @@ def _local(iri) -> str:
             text = text.rstrip(sep).rsplit(sep, 1)[1]
             break
     return unquote(text)
+
+
+def display_unit(code: str | None) -> str:
+    """A unit code of the graph as people read it: "day" -> "天", "1" -> "", "μg/m3" as is."""
+    return _UNITS.get(code, code) if code else ""
+
+
+def display_comparator(comparator: str | None) -> str:
+    """"<=" -> "≤", ">=" -> "≥"."""
+    return _COMPARATORS.get(comparator, comparator) if comparator else ""
 
 
 def _year(literal) -> int | None:

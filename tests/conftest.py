@@ -30,3 +30,13 @@ def gold_path():
     path = SHARED / "gold" / "seeds.jsonl"
     assert path.is_file(), f"{path} is missing: tests need ../shared beside the repository"
     return path
+
+
+@pytest.fixture(scope="session")
+def seeds_graph(tmp_path_factory, seeds_dir):
+    """out/graph.ttl of the seed bulletins, built once per test session."""
+    from kg.build import build
+
+    report = build([seeds_dir], tmp_path_factory.mktemp("seeds-build"))
+    assert report.graph_path is not None and not report.problems
+    return report.graph_path

@@ -135,3 +135,17 @@ def test_a_cache_that_cannot_be_written_is_no_error(tmp_path):
     store = ExtractionCache(blocked)
     store.put("ab" * 32, "", "outcome")
     assert store.get("ab" * 32, "") is None
+
+
+def test_extraction_modules_follow_imports(tmp_path):
+    names = {p.relative_to(cache_module.PACKAGE_DIR).as_posix() for p in cache_module.extraction_modules()}
+    assert {"documents.py", "extract.py", "records.py", "nlp.py", "numbers.py", "metadata.py", "graph.py",
+            "extractors/measures.py", "extractors/awards.py", "extractors/plans.py"} <= names
+    assert not names & {"cli.py", "build.py", "viz.py", "bench.py", "query.py", "store.py"}
+    package = tmp_path / "kg"
+    shutil.copytree(cache_module.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "extractors" / "tables.py").write_text("X = 1\n", encoding="utf-8")
+    awards = package / "extractors" / "awards.py"
+    awards.write_text(awards.read_text(encoding="utf-8") + "\n\ndef _late():\n    from .tables import X\n    return X\n",
+                      encoding="utf-8")
+    assert package / "extractors" / "tables.py" in cache_module.extraction_modules(package)

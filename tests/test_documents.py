@@ -95,7 +95,7 @@ def test_short_gbk_that_is_also_valid_utf8():
 
 
 def test_crlf_and_cr_become_lf(tmp_path):
-    doc = read_document(write(tmp_path, "crlf.txt", "第一行\r\n第二行\r第三行\n".encode("utf-8")))
+    doc = read_document(write(tmp_path, "crlf.txt", "第一行\r\n第二行\r第三行\n".encode()))
     assert doc.text == "第一行\n第二行\n第三行\n"
 
 
@@ -107,13 +107,13 @@ def test_non_chinese_bytes_fall_back_to_detector():
 
 
 def test_sha256_of_raw_bytes(tmp_path):
-    data = codecs.BOM_UTF8 + "报告\r\n".encode("utf-8")
+    data = codecs.BOM_UTF8 + "报告\r\n".encode()
     doc = read_document(write(tmp_path, "h.txt", data))
     assert doc.sha256 == hashlib.sha256(data).hexdigest()
 
 
 def test_document_is_frozen(tmp_path):
-    doc = read_document(write(tmp_path, "f.txt", "报告".encode("utf-8")))
+    doc = read_document(write(tmp_path, "f.txt", "报告".encode()))
     with pytest.raises(AttributeError):
         doc.text = "x"
 
@@ -153,7 +153,7 @@ def test_other_magic_numbers(tmp_path, data, kind):
 
 
 def test_nul_bytes_are_binary(tmp_path):
-    reason = rejected(write(tmp_path, "bin.txt", "报告".encode("utf-8") + b"\x00\x01\x02abc")).reason
+    reason = rejected(write(tmp_path, "bin.txt", "报告".encode() + b"\x00\x01\x02abc")).reason
     assert "binary" in reason and "NUL" in reason
 
 
@@ -169,7 +169,7 @@ def test_missing_path(tmp_path):
 
 def test_permission_denied(tmp_path, monkeypatch):
     """Root reads anything, so the refusal the OS would give is simulated at open()."""
-    path = write(tmp_path, "secret.txt", "报告".encode("utf-8"))
+    path = write(tmp_path, "secret.txt", "报告".encode())
     real_open = open
 
     def refusing_open(file, *args, **kwargs):

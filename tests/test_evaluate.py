@@ -1,12 +1,20 @@
 """kg.evaluate: the gold GUIDE's scoring rules, and mini_gold.jsonl against mini.ttl."""
+import json
 from pathlib import Path
 
 import pytest
 
 from kg.errors import KgError
 from kg.evaluate import (
-    award_similarity, format_report, load_gold, match_quality, normalise_recipient, normalise_text,
-    predictions_from_store, score, strip_suffix,
+    award_similarity,
+    format_report,
+    load_gold,
+    match_quality,
+    normalise_recipient,
+    normalise_text,
+    predictions_from_store,
+    score,
+    strip_suffix,
 )
 from kg.store import ENGINES, open_store
 
@@ -243,3 +251,34 @@ def test_empty_scores_are_zero_and_shown_as_dashes():
     report = score([], [])
     assert report.micro.precision == report.micro.recall == report.micro.f1 == 0.0
     assert format_report(report).splitlines()[-1].split() == ["micro", "0", "0", "0", "0", "0", "-", "-", "-"]
+
+
+def test_eval_corpus_scores_a_folder_of_sentences(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    entries = [
+        {"id": "a", "text": "2023年，全市PM2.5平均浓度为31微克/立方米。", "area": "成都市", "year": 2023,
+         "plan": False, "facts": [{"type": "observation", "area": "成都市", "year": 2023, "indicator": "pm25",
+                                   "value": 31, "unit": "μg/m3"}]},
+        {"id": "b", "text": "全年投入资金3.2亿元。", "area": "成都市", "year": 2023, "plan": False, "facts": []},
+    ]
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entries), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "--corpus", str(tmp_path), "--by-doc"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split()[1:4] for line in result.stdout.splitlines() if line.strip()}
+    assert rows["observation"] == ["1", "1", "1"]
+    assert rows["micro"] == ["1", "1", "1"]
+    assert rows["b"] == ["0", "0", "0"]
+
+
+def test_eval_corpus_names_a_broken_line(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    (tmp_path / "c.jsonl").write_text('{"id": "a"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "--corpus", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "c.jsonl:1: not valid JSON" in result.stderr

@@ -13,6 +13,11 @@ BODY = "\n一、{year}年工作情况\n全市PM2.5平均浓度为30微克/立方
     ("成都市生态环境局2023年工作总结及2024年工作计划", "成都市", "成都市生态环境局", 2023, 2024),
     ("浙江省生态环境厅2023年工作总结", "浙江省", "浙江省生态环境厅", 2023, 2024),
     ("余杭区2023年生态环境保护工作总结", "余杭区", "余杭区生态环境局", 2023, 2024),
+    ("2023年度杭州市余杭区生态环境工作总结", "余杭区", "余杭区生态环境局", 2023, 2024),
+    ("德清县生态环境分局2021年工作总结和2022年工作思路", "德清县", "德清县生态环境分局", 2021, 2022),
+    ("湖州市生态环境局德清分局2023年工作总结", "德清县", "湖州市生态环境局德清分局", 2023, 2024),
+    ("昆山市生态环境局关于2023年工作总结和2024年工作计划的报告", "昆山市", "昆山市生态环境局", 2023, 2024),
+    ("上饶市婺源生态环境局2023年度工作总结及2024年工作计划", "婺源县", "上饶市婺源生态环境局", 2023, 2024),
 ])
 def test_title_forms(gazetteer, head, area, issuer, year, plan_year):
     text = "首页 > 政务公开 > 规划计划\n" + head + BODY.format(year=year, plan_year=plan_year)
@@ -29,6 +34,22 @@ def test_title_split_over_two_lines(gazetteer):
     assert info.title == "赣州市生态环境局2022年工作总结和2023年工作计划"
     assert (info.report_year, info.plan_year) == (2022, 2023)
     assert text[info.plan_start:].startswith("二、2023年工作打算")
+
+
+def test_title_continued_by_a_line_starting_with_a_joiner(gazetteer):
+    text = ("合肥市生态环境局2024年工作总结\n和2025年工作计划\n\n一、2024年工作总结\n"
+            "全市PM2.5平均浓度为31微克/立方米。\n二、2025年工作计划\n力争。")
+    info = read_bulletin_info(text, gazetteer)
+    assert info.title == "合肥市生态环境局2024年工作总结和2025年工作计划"
+    assert text[info.plan_start:].startswith("二、2025年工作计划")
+    assert info.part_at(text.index("全市PM2.5")) == "summary"
+
+
+def test_summary_heading_with_plan_words_stays_summary(gazetteer):
+    text = ("浦东新区生态环境局2024年工作总结和2025年工作计划\n一、环境质量\n全区PM2.5平均浓度为28微克/立方米。\n"
+            "二、重点工作推进情况\n深入实施。\n三、2024年重点工作\n完成。\n四、2025年工作计划\n力争。")
+    info = read_bulletin_info(text, gazetteer)
+    assert text[info.plan_start:].startswith("四、2025年工作计划")
 
 
 def test_plan_only_document(gazetteer):

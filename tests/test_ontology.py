@@ -11,8 +11,17 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, SOSA, XSD
 
 from kg.namespace import (
-    EK, EKD, EKI, INDICATOR_SCHEME, INDICATORS_TTL, NIF, ONTOLOGY_DIR, ONTOLOGY_TTL, QUDT,
-    QUDT_UNIT, bind_prefixes,
+    EK,
+    EKD,
+    EKI,
+    INDICATOR_SCHEME,
+    INDICATORS_TTL,
+    NIF,
+    ONTOLOGY_DIR,
+    ONTOLOGY_TTL,
+    QUDT,
+    QUDT_UNIT,
+    bind_prefixes,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -87,9 +96,9 @@ def test_both_files_parse(onto, indicators):
 
 def test_unknown_term_raises():
     with pytest.raises(AttributeError):
-        EK.NotATerm
+        _ = EK.NotATerm
     with pytest.raises(AttributeError):
-        EK.bulletin  # case matters: the class is EK.Bulletin
+        _ = EK.bulletin  # case matters: the class is EK.Bulletin
 
 
 def test_namespace_iris():

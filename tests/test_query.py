@@ -11,7 +11,13 @@ from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import GraphError, QueryError
 from kg.query import (
-    QUERIES_DIR, display_width, format_result, list_queries, load_query, parse_params, run_query,
+    QUERIES_DIR,
+    display_width,
+    format_result,
+    list_queries,
+    load_query,
+    parse_params,
+    run_query,
 )
 from kg.store import ENGINES, PREFIXES, open_store
 

@@ -277,3 +277,98 @@ def test_physics_settles_then_stops(page):
     assert 0 < options["physics"]["stabilization"]["iterations"] <= 1000
     assert "layout" in options and "randomSeed" in options["layout"]
     assert re.search(r'"stabilizationIterationsDone".*?setOptions\(\{\s*physics:\s*false', page, re.S)
+
+
+# ---------------------------------------------------------------- a subgraph from a query
+
+@pytest.fixture(scope="module")
+def store(graph, tmp_path_factory):
+    from kg.store import open_store
+
+    path = tmp_path_factory.mktemp("store") / "g.ttl"
+    graph.serialize(path, format="turtle")
+    return open_store(path)
+
+
+def _select(store, sparql, **params):
+    from kg.query import inline_query, load_query, parse_params
+    from kg.subgraph import select_by_query
+
+    named = load_query(sparql) if sparql.isidentifier() else inline_query(sparql)
+    return select_by_query(store, named, parse_params(named, [f"{k}={v}" for k, v in params.items()]))
+
+
+@pytest.mark.parametrize("sparql, form", [
+    ("SELECT ?x WHERE { ?x ?p ?o }", "select"),
+    ("# CONSTRUCT in a comment\nPREFIX x: <http://e/select#>\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "construct"),
+    ("DESCRIBE <http://e/a>", "construct"),
+    ('ASK { ?s ?p "CONSTRUCT" }', "ask"),
+])
+def test_query_form(sparql, form):
+    from kg.subgraph import query_form
+
+    assert query_form(sparql) == form
+
+
+def test_select_draws_its_iris_and_the_facts_linking_them(graph, store):
+    selection = _select(store, "SELECT ?a ?ind WHERE { ?a ek:observed ?ind }")
+    nodes = _ids(graph_to_networkx(graph, selection=selection))
+    # areas and indicators, and the observations linking an area to an indicator (not the bulletins)
+    assert nodes == {GZ, SZ, PM25, GOOD, F["obs_gz"], F["obs_sz_2022"], F["obs_sz_good"], F["target_gz"]}
+
+
+def test_select_of_a_sentence_draws_its_facts(graph, store):
+    selection = _select(store, "SELECT ?s WHERE { ?s nif:anchorOf ?t FILTER(CONTAINS(?t, '天河区')) }")
+    assert _ids(graph_to_networkx(graph, selection=selection)) == {F["award_th"]}
+
+
+def test_a_named_query_returning_names_draws_those_nodes(graph, store):
+    selection = _select(store, "awards", recipient="天河区")
+    nodes = _ids(graph_to_networkx(graph, selection=selection))
+    assert {TH, AWARD, F["award_th"], DOC_GZ} <= nodes and RIVER not in nodes and GZ not in nodes
+
+
+def test_construct_draws_its_triples_as_edges(graph, store):
+    selection = _select(store, "CONSTRUCT { ?a <http://example.org/sharesIndicatorWith> ?b } "
+                               "WHERE { ?a ek:observed ?i . ?b ek:observed ?i FILTER(STR(?a) < STR(?b)) }")
+    nxg = graph_to_networkx(graph, selection=selection)
+    assert _ids(nxg) == {GZ, SZ} and set(nxg.edges(keys=True)) == {(str(GZ), str(SZ), "sharesIndicatorWith")}
+
+
+def test_query_page_and_filters_do_not_mix(graph, store, tmp_path):
+    selection = _select(store, "SELECT ?a ?ind WHERE { ?a ek:observed ?ind }")
+    summary = write_page(graph, tmp_path / "q.html", selection=selection)
+    data = _embedded(summary.path.read_text(encoding="utf-8"))
+    assert summary.nodes == len(data["nodes"]) == 8
+    edge = next(e for e in data["edges"] if e["predicate"] == "observed")
+    assert edge["title"] == "监测"
+    with pytest.raises(VizFilterError):
+        graph_to_networkx(graph, area="广州市", selection=selection)
+
+
+def test_facts_carry_facets_for_the_page_filters(graph):
+    nodes = graph_to_networkx(graph).nodes
+    assert nodes[str(F["award_th"])]["facets"] == {"area": ["天河区", "广东省", "广州市"], "year": "2023",
+                                                   "type": "award", "indicator": ""}
+    assert nodes[str(F["obs_sz_good"])]["facets"]["indicator"] == "空气质量优良天数比例"
+    assert "facets" not in nodes[str(GZ)]
+
+
+def test_kg_viz_query_command(seeds_graph, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    out = tmp_path / "q.html"
+    result = CliRunner().invoke(cli, ["viz", "--graph", str(seeds_graph), "-o", str(out), "--query", "awards",
+                                      "--param", "recipient=从化区"])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"wrote \S+ \(\d+ nodes, \d+ edges\)\n", result.stderr)
+    nodes = {n["name"] for n in _embedded(out.read_text(encoding="utf-8"))["nodes"]}
+    assert "从化区" in nodes and "广州市" not in nodes
+    for args, message in ((["--param", "x=1"], "--param needs --query"),
+                          (["--query", "awards", "--param", "x=1"], "unknown parameter 'x'"),
+                          (["--query", "nope"], "unknown query 'nope'"),
+                          (["--query", "awards", "--area", "广州市"], "not both")):
+        bad = CliRunner().invoke(cli, ["viz", "--graph", str(seeds_graph), "-o", str(out), *args])
+        assert bad.exit_code == 2 and message in bad.stderr and "Traceback" not in bad.output

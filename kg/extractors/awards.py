@@ -32,7 +32,23 @@ def _rules():
     data = load_patterns("awards")
     return {
         "data": data,
-        "trigger": re.compile(alternation(data["triggers"], capture="trigger")),
+        "trigger": re.compile(alternation(data["triggers"], capture="trigger") + f"(?!{data['not_trigger_after']})"),
+        "object_verbs": frozenset(data["object_verbs"]),
+        "object_joiner": data["object_joiner"],
+        "conferring_body": re.compile(data["conferring_body"]),
+        "conferred_by": re.compile(data["conferred_by_prefix"]),
+        "anaphoric": re.compile(data["anaphoric_award"]),
+        "rating_name": re.compile(data["rating_name"]),
+        "list_tail": re.compile(data["award_list_tail"]),
+        "respectively": data["respectively"],
+        "leveled": frozenset(data["leveled_triggers"]),
+        "not_award_before": tuple(data["not_award_before"]),
+        "not_recipient_starts": tuple(data["not_recipient_starts"]),
+        "generic": frozenset(data["generic_awards"]),
+        "strong_heads": tuple(data["strong_heads"]),
+        "listed_count_tail": re.compile(data["listed_count_tail"]),
+        "recipient_note": re.compile(data["recipient_note"]),
+        "enumerator": re.compile(data["enumerator"]),
         "weak": frozenset(data["weak_triggers"]),
         "heads": tuple(data["heads"]),
         "reject": tuple(data["reject_words"]),
@@ -51,9 +67,11 @@ def _rules():
         "bureau_nouns": tuple(data["bureau_nouns"]),
         "bureau_award_words": tuple(data["bureau_award_words"]),
         "organisation_suffixes": tuple(data["organisation_suffixes"]),
+        "relative_clause_verbs": tuple(data["relative_clause_verbs"]),
         "levels": data["levels"],
         "award_end": re.compile(data["award_end"]),
         "split": tuple(data["split_awards"]),
+        "title_suffixes": tuple(data["title_suffixes"]),
         "strip_suffix": tuple(sorted(data["strip_award_suffix"], key=len, reverse=True)),
     }
 
@@ -77,7 +95,7 @@ def extract(doc) -> list[AwardFact]:
     for index, (start, end) in enumerate(spans):
         previous = text[spans[index - 1][0]:spans[index - 1][1]] if index else ""
         for part in _conferrals(text[start:end]):
-            facts.extend(_clause_awards(part, previous, context))
+            facts.extend(_clause_awards(part, previous, context, facts[-1].award if facts else ""))
     return facts
 
 
@@ -93,7 +111,7 @@ def _conferrals(clause: str) -> list[str]:
     return [clause[bounds[i]:bounds[i + 1] - 1] for i in range(len(bounds) - 1)]
 
 
-def _clause_awards(clause: str, previous: str, context) -> list[AwardFact]:
+def _clause_awards(clause: str, previous: str, context, last_award: str = "") -> list[AwardFact]:
     rules = _rules()
     match = rules["trigger"].search(clause)
     if match is None:
@@ -102,8 +120,15 @@ def _clause_awards(clause: str, previous: str, context) -> list[AwardFact]:
             return []
         return _facts([rating.group("award")], _recipients(rating.group("recipient"), "", context),
                       context, "awards/rating-without-verb")
-    pre, award_text = clause[:match.start()], clause[match.end():]
+    pre, award_text = clause[:match.start()], rules["conferred_by"].sub("", clause[match.end():])
+    pre = rules["conferring_body"].sub("", pre)
+    if pre.rstrip().endswith(rules["not_award_before"]) or pre.strip().startswith(rules["not_recipient_starts"]):
+        return []  # 力争入选…, 将47家企业纳入…: not an honour conferred
     source = "awards/" + ("weak-verb" if match.group("trigger") in rules["weak"] else "verb")
+    if match.group("trigger") in rules["object_verbs"]:
+        named, rest = _object_recipients(award_text, context)
+        if named:
+            return _facts(_acceptable_names(rest), named, context, "awards/object")
     prefix = ""
     subject = _strip_adverbs(pre)
     evaluation = rules["in_evaluation"].search(pre)
@@ -114,10 +139,60 @@ def _clause_awards(clause: str, previous: str, context) -> list[AwardFact]:
         prefix, pre, source = subject, "", "awards/evaluation-subject"
     elif contest:
         prefix, source = contest.group("name"), "awards/took-part"
-    names = [name for name in _award_names(award_text) if _acceptable(_clean(name)[0])]
+    names = _acceptable_names(award_text)
+    if match.group("trigger") in rules["leveled"] and not any(_level(name) for name in names):
+        names = []  # 新增省级…示范区2个、示范乡镇9个 are honours; 新增监测微站120个 is not
     if prefix:
         names = [prefix + name for name in names]
-    return _facts(names, _recipients(pre, previous, context), context, source)
+    recipients = _recipients(pre, previous, context)
+    if not names and last_award and recipients and rules["anaphoric"].match(award_text.strip()):
+        names, source = [last_award], "awards/anaphora"  # 新郑市、登封市同时获此殊荣
+    return _facts(names, recipients, context, source, paired=rules["respectively"] in clause)
+
+
+def _acceptable_names(award_text: str) -> list[str]:
+    return [name for name in _award_names(award_text) if _acceptable(_clean(name)[0])]
+
+
+def _object_recipients(text: str, context) -> tuple[list[tuple[Recipient, None]], str]:
+    """授予江宁区“…”称号, 命名吴中区、相城区为…: recipients named right after the verb, and the rest."""
+    rules = _rules()
+    quoted = re.search(f"[{QUOTES}]|{rules['object_joiner']}", text)
+    head = text[:quoted.start()] if quoted else ""
+    if 2 <= len(head) <= 30 and not re.search(r"[0-9]", head):  # 授予余杭经济技术开发区“…”称号
+        rest = text[quoted.start():]
+        rest = rest[len(rules["object_joiner"]):] if rest.startswith(rules["object_joiner"]) else rest
+        return [(_named(part, context), None) for part in re.split("[、和及]", head) if part], rest
+    found, position = [], 0
+    while True:
+        recipient, length = _leading_recipient(text[position:], context)
+        if recipient is None:
+            break
+        found.append((recipient, None))
+        position += length
+        if position < len(text) and text[position] in "、和及":
+            position += 1
+            continue
+        break
+    rest = text[position:]
+    if rest.startswith(rules["object_joiner"]):
+        rest = rest[len(rules["object_joiner"]):]
+    return (found, rest) if found and rest else ([], text)
+
+
+def _leading_recipient(text: str, context) -> tuple[Recipient | None, int]:
+    rules = _rules()
+    for pronoun in rules["bureau_pronouns"]:
+        if text.startswith(pronoun):
+            return _bureau(context), len(pronoun)
+    for pronoun in rules["area_pronouns"]:
+        if text.startswith(pronoun):
+            return _area(context), len(pronoun)
+    for length in range(min(len(text), 12), 1, -1):
+        area = context.gazetteer.resolve(text[:length], context.info.area)
+        if area is not None:
+            return Recipient(name=area.name, kind="area", area=area), length
+    return None, 0
 
 
 def _strip_adverbs(pre: str) -> str:
@@ -128,6 +203,8 @@ def _award_names(award_text: str) -> list[str]:
     """The honours named after the verb: cut at 并/且, split lists whose parts are honours."""
     rules = _rules()
     award_text = rules["award_end"].split(award_text, maxsplit=1)[0]
+    award_text = rules["list_tail"].sub("", award_text)
+    award_text = re.sub(r"([”』」])([“『「])", r"\1、\2", award_text)  # “A”“B”: two honours
     parts, current = [], ""
     for piece in re.split("(" + "|".join(map(re.escape, rules["split"])) + ")", award_text):
         if piece in rules["split"]:
@@ -160,34 +237,56 @@ def _clean(name: str) -> tuple[str, int | None]:
 
 
 def _has_head(name: str) -> bool:
-    return name.strip(QUOTES).endswith(_rules()["heads"])
+    """Ends in a head word, before any bracketed qualifier: 示范区(县)."""
+    return re.sub(r"[((][^()()]*[))]$", "", name.strip(QUOTES)).endswith(_rules()["heads"])
 
 
-def _valid(name: str) -> bool:
+def _valid(name: str, raw: str = "") -> bool:
+    """An honour ends in a head word, or is a quoted name followed by 称号 (“中国天然氧吧”称号)."""
     core = name.strip(QUOTES)
-    return 2 <= len(core) <= 80 and _has_head(core)
+    titled = raw.rstrip().endswith(_rules()["title_suffixes"]) and name[-1:] in QUOTES
+    return 2 <= len(core) <= 80 and core not in _rules()["generic"] and (_has_head(core) or titled)
 
 
 def _acceptable(name: str) -> bool:
-    """The words after the verb name an honour, not money, coverage or praise."""
+    """The words after the verb name an honour, not money, coverage or praise (a quoted name, an
+    evaluation's rating or a name ending in a strong head is an honour whatever words it holds:
+    攻坚战成效考核优秀, 优秀环境行政处罚案卷)."""
+    rules = _rules()
     core = name.strip(QUOTES)
-    return not any(word in core for word in _rules()["reject"]) \
+    quoted = name[:1] in QUOTES and name[-1:] in QUOTES
+    exempt = quoted or rules["rating_name"].search(core) or core.endswith(rules["strong_heads"])
+    rejected = not exempt and any(word in core for word in rules["reject"])
+    return not rejected and not rules["anaphoric"].match(core) \
         and not re.match(r"^[0-9.]+(?:条|个|项|家|次|万|亿|件|名)", core)
 
 
-def _facts(names, recipients, context, source) -> list[AwardFact]:
+def _facts(names, recipients, context, source, paired: bool = False) -> list[AwardFact]:
+    """Each honour for each recipient; with 分别 and as many honours as recipients, in order."""
     facts = []
-    for raw in names:
+    if paired and len(names) == len(recipients) > 1:
+        pairs = [(name, [recipient]) for name, recipient in zip(names, recipients)]
+    else:
+        pairs = [(name, recipients) for name in names]
+    for raw, receiving in pairs:
         name, count_after = _clean(raw)
-        if not _valid(name):
+        if not _valid(name, raw):
             continue
         level = _level(raw)
-        for recipient, count in recipients or [(_default_recipient(name, context), None)]:
+        name = _unquoted(name)
+        for recipient, count in receiving or [(_default_recipient(name, context), None)]:
             facts.append(AwardFact(
                 year=part_year(context), evidence=context.evidence, source=source,
                 recipient=recipient, award=name, level=level, count=count or count_after,
             ))
     return facts
+
+
+def _unquoted(name: str) -> str:
+    """“全省文明单位” -> 全省文明单位: one name for an honour however a bulletin quotes it whole."""
+    inner = name[1:-1]
+    whole = len(name) > 2 and name[0] in QUOTES and name[-1] in QUOTES and not any(q in inner for q in QUOTES)
+    return inner if whole else name
 
 
 def _level(name: str) -> str:
@@ -224,7 +323,8 @@ def _recipients(pre: str, previous: str, context) -> list[tuple[Recipient, int |
     if rules["accompaniment"].match(pre):
         pre = ""
     subject = _strip_adverbs(rules["leading_verb"].sub("", _strip_adverbs(pre)))
-    subject = re.sub(r"[((][^()()]*[))]", "", subject).strip(" ")
+    subject = rules["recipient_note"].sub("", subject).strip(" ")  # (以下简称…), (园区、社区) go; (EOD) stays
+    subject = rules["enumerator"].sub("", subject)  # (1)张家港保税区
     if not subject:
         if previous and rules["creating_verb"].match(previous) and len(previous) <= 40:
             named = rules["creating_verb"].sub("", previous).strip()
@@ -240,9 +340,15 @@ def _recipients(pre: str, previous: str, context) -> list[tuple[Recipient, int |
     joined = re.split(r"和|与|及", subject)
     if len(joined) > 1 and all(_is_listed_name(part, context) for part in joined):
         parts = [piece for part in joined for piece in part.split("、")]
+    if len(parts) > 1:  # 瓶窑镇、径山镇、鸬鸟镇3个镇: named, so no count
+        parts[-1] = rules["listed_count_tail"].sub("", parts[-1])
     for part in parts:
         part = part.strip()
         if not part or re.match(r"^(?:合计|累计|共)", part):
+            continue
+        owner, counted = _owned_count(part, context)
+        if owner is not None:
+            found.append((owner, _int(counted.group("count"))))
             continue
         counted = rules["counted"].match(part) or re.match(r"^.*等(?P<count>[0-9]+)(?:个|家)(?P<noun>.*)$", part)
         if counted:
@@ -261,16 +367,70 @@ def _is_listed_name(part: str, context) -> bool:
                            or context.gazetteer.resolve(part, context.info.area) is not None)
 
 
+def _owned_count(part: str, context):
+    """"我局2个案例", "长沙市生态环境局1个集体": counted things of a named owner -> (owner, match)."""
+    counted = _rules()["counted"]
+    for index in range(1, len(part)):
+        match = counted.match(part[index:])
+        if match:
+            return _owner(part[:index], context), match
+    return None, None
+
+
+def _owner(text: str, context) -> Recipient | None:
+    """The recipient a possessor names: a pronoun, an area or an organisation; None for anything else."""
+    rules = _rules()
+    if text in rules["bureau_pronouns"]:
+        return _bureau(context)
+    if text in rules["area_pronouns"]:
+        return _area(context)
+    if text.endswith(rules["organisation_suffixes"]) or context.gazetteer.resolve(text, context.info.area):
+        return _named(text, context)
+    return None
+
+
+def _area_chain(name: str, context) -> Recipient | None:
+    """"湖北省十堰市", "我省大兴安岭地区呼玛县": areas named from the larger to the smaller -> the last."""
+    rules = _rules()
+    rest = next((name[len(p):] for p in rules["area_pronouns"] if name.startswith(p)), name)
+    last, position = None, 0
+    while position < len(rest):
+        for length in range(min(len(rest) - position, 12), 1, -1):
+            area = context.gazetteer.resolve(rest[position:position + length], last or context.info.area)
+            if area is not None:
+                last, position = area, position + length
+                break
+        else:
+            return None
+    if last is None or rest == name and len(rest) == len(last.name):
+        return None
+    return Recipient(name=last.name, kind="area", area=last)
+
+
 def _named(name: str, context) -> Recipient:
     rules = _rules()
+    owner, mark, owned = name.rpartition("的")
+    if mark and owner and owned:  # 我市的…案例 -> the city; 局拍摄的微电影《守护》 -> the film
+        possessor = _owner(owner, context)
+        if possessor is not None:
+            return possessor
+        if owner.endswith(rules["relative_clause_verbs"]):
+            return _named(owned, context)
+    if name.startswith(rules["bureau_pronouns"]):  # 我局, 局机关第一党支部: the bureau (GUIDE)
+        return _bureau(context)
+    if name in rules["area_pronouns"]:
+        return _area(context)
+    chain = _area_chain(name, context)
+    if chain is not None:
+        return chain
+    titled = re.search(r"《(?P<title>[^《》]+)》", name)
+    if titled:  # 生态环境警示片《守护敕勒川》: the work, by its title
+        return Recipient(name=titled.group("title"), kind="entity")
     area = context.gazetteer.resolve(name, context.info.area)
     if area is not None:
         return Recipient(name=area.name, kind="area", area=area)
-    for prefix_len in range(min(len(name), 8), 1, -1):
-        area = context.gazetteer.resolve(name[:prefix_len], context.info.area)
-        if area is not None and area.level == "county" and not name.endswith(rules["organisation_suffixes"]):
-            return Recipient(name=area.name, kind="area", area=area)
-    if name.startswith("市") and name.endswith(rules["organisation_suffixes"]) and context.info.area:
-        name = context.info.area.name + name[1:]
+    area = context.info.area
+    if area and name[:1] in "省市县区" and area.name.endswith(name[0]) and name.endswith(rules["organisation_suffixes"]):
+        name = area.name + name[1:]  # 市生态环境局 in 太原市's report: 太原市生态环境局
     kind = "organisation" if name.endswith(rules["organisation_suffixes"]) else "entity"
     return Recipient(name=name, kind=kind)

@@ -21,6 +21,7 @@ def _rules():
     data = load_patterns("plans")
     return {
         "heads": tuple(data["title_heads"]),
+        "not_heads": tuple(data["not_governance_heads"]),
         "qualifier": re.compile(data["trailing_qualifier"]),
         "not_governance": tuple(data["not_governance_context"]),
         "citation": tuple(data["citation_words"]),
@@ -52,7 +53,7 @@ def is_governance_title(title: str) -> bool:
         if stripped == core:
             break
         core = stripped
-    return core.endswith(rules["heads"])
+    return core.endswith(rules["heads"]) and not core.endswith(rules["not_heads"])
 
 
 def action_before(text: str, start: int) -> str:
