@@ -210,6 +210,7 @@ def measure_builds(settings: BenchSettings, corpus: Path, log: Log) -> list[dict
         _clear(out)
         log(f"building {size} documents with {settings.workers} workers")
         cold = measure_command(_kg("build", *map(str, sources), "-o", str(out), "--workers", str(settings.workers)))
+        log(f"  {cold['seconds']:.1f} s, {cold['cpu_seconds']:.0f} CPU s, peak {cold['peak_mb']:.0f} MB")
         rows.append({"documents": size, "kind": "full build (empty cache)", **cold,
                      "graph_mb": (out / "graph.ttl").stat().st_size / 1e6,
                      "triples": _triples(out / "void.ttl")})
@@ -222,6 +223,7 @@ def measure_builds(settings: BenchSettings, corpus: Path, log: Log) -> list[dict
                                        "--workers", str(settings.workers)))
         finally:
             changed.write_text(original, encoding="utf-8")
+        log(f"  {warm['seconds']:.1f} s, {warm['cpu_seconds']:.0f} CPU s, peak {warm['peak_mb']:.0f} MB")
         rows.append({"documents": size, "kind": "rebuild, one document changed", **warm,
                      "graph_mb": (out / "graph.ttl").stat().st_size / 1e6,
                      "triples": _triples(out / "void.ttl")})
@@ -340,6 +342,8 @@ def run_bench(settings: BenchSettings, log: Log = lambda line: None) -> BenchRes
     log(f"extraction throughput over {settings.sample} documents")
     step = max(1, len(paths) // settings.sample)
     result.extraction = measure_extraction(paths[::step][: settings.sample])
+    log(f"  envkg {result.extraction['envkg_cpu_docs_s']:.1f} documents per CPU second, "
+        f"bare spaCy {result.extraction['blank_cpu_docs_s']:.1f}")
     result.builds = measure_builds(settings, corpus, log)
     result.load, result.queries = measure_queries(settings.folder / f"out-{largest}" / "graph.ttl", settings, log)
     result.load_average = (started_load, os.getloadavg()[0])
