@@ -217,7 +217,9 @@ def explain(file, sentence, area, year, plan, all_sentences):
               help="Runs per query on Oxigraph (rdflib: a quarter, at least 3).")
 @click.option("--rdflib-timeout", type=click.FloatRange(1), default=90, show_default=True,
               help="Seconds after which an rdflib query is given up.")
-def bench(docs, workers, folder, repeats, rdflib_timeout):
+@click.option("--queries/--no-queries", default=True, show_default=True,
+              help="Measure the named queries on the largest graph.")
+def bench(docs, workers, folder, repeats, rdflib_timeout, queries):
     """Measure extraction speed, build time and memory, and query latency on a synthetic corpus."""
     import sys
 
@@ -231,7 +233,7 @@ def bench(docs, workers, folder, repeats, rdflib_timeout):
         raise KgError(f"--docs {docs}: give corpus sizes such as 1000,10000")
     settings = BenchSettings(sizes=sizes, workers=workers, folder=folder, repeats=repeats,
                              rdflib_repeats=max(3, repeats // 4), rdflib_timeout=rdflib_timeout,
-                             seeds=DEFAULT_SEEDS)
+                             seeds=DEFAULT_SEEDS, queries=queries)
     result = run_bench(settings, log=lambda line: click.echo(line, err=True))
     click.echo(format_bench(result, "kg " + " ".join(sys.argv[1:])))
 
