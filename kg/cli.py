@@ -25,6 +25,9 @@ class KgGroup(click.Group):
         except KgError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
 
 
 graph_option = click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH,
@@ -45,8 +48,14 @@ def cli():
               help="Folder for graph.ttl.")
 @area_option
 @year_option
-def build(paths, out_dir, area, year):
-    """Extract facts from bulletins (files or folders; default seeds/) into OUT/graph.ttl."""
+@click.option("-j", "--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for extraction (the output does not depend on it).")
+@click.option("--format", "formats", default="ttl", show_default=True, metavar="LIST",
+              help="Graph formats, comma-separated: ttl,nt,nq,jsonld (Turtle is always written).")
+@click.option("--no-cache", is_flag=True, help="Extract every document again; do not read or write the cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Extraction cache folder [default: OUT/.cache].")
+def build(paths, out_dir, area, year, workers, formats, no_cache, cache_dir):
+    """Extract facts from bulletins (files or folders; default seeds/) into OUT/graph.ttl and OUT/void.ttl."""
     from rich.console import Console
     from rich.progress import Progress
 
@@ -57,7 +66,8 @@ def build(paths, out_dir, area, year):
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("extracting", total=None)
         report = run_build(
-            paths or [DEFAULT_SEEDS], out_dir, area=area, year=year,
+            paths or [DEFAULT_SEEDS], out_dir, area=area, year=year, workers=workers, formats=formats,
+            cache=not no_cache, cache_dir=cache_dir,
             on_start=lambda total: progress.update(task, total=total),
             on_document=lambda name: progress.update(task, advance=1, description=name),
         )
@@ -66,7 +76,7 @@ def build(paths, out_dir, area, year):
     if report.graph_path is None:
         raise KgError("no document could be read: nothing was built")
     console.print(summary_table(report))
-    console.print(f"wrote {report.graph_path}")
+    console.print("wrote " + ", ".join(str(path) for path in report.files))
 
 
 @cli.command()
@@ -195,6 +205,37 @@ def explain(file, sentence, area, year, plan, all_sentences):
     else:
         extraction = explain_file(file, gazetteer, area=area_override, year=year)
     click.echo(format_explanation(extraction, all_sentences=all_sentences))
+
+
+@cli.command()
+@click.option("--docs", default="1000,10000", show_default=True, metavar="N,N",
+              help="Corpus sizes to build (the largest is also queried).")
+@click.option("-j", "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Build workers.")
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=DEFAULT_OUT / "bench", show_default=True,
+              help="Folder for the synthetic corpus and the builds (replaced).")
+@click.option("--repeats", type=click.IntRange(1, 1000), default=20, show_default=True,
+              help="Runs per query on Oxigraph (rdflib: a quarter, at least 3).")
+@click.option("--rdflib-timeout", type=click.FloatRange(1), default=90, show_default=True,
+              help="Seconds after which an rdflib query is given up.")
+@click.option("--queries/--no-queries", default=True, show_default=True,
+              help="Measure the named queries on the largest graph.")
+def bench(docs, workers, folder, repeats, rdflib_timeout, queries):
+    """Measure extraction speed, build time and memory, and query latency on a synthetic corpus."""
+    import sys
+
+    from .bench import BenchSettings, format_bench, run_bench
+
+    try:
+        sizes = tuple(sorted({int(part) for part in docs.split(",") if part.strip()}))
+    except ValueError:
+        raise KgError(f"--docs {docs}: give corpus sizes such as 1000,10000") from None
+    if not sizes or sizes[0] < 1:
+        raise KgError(f"--docs {docs}: give corpus sizes such as 1000,10000")
+    settings = BenchSettings(sizes=sizes, workers=workers, folder=folder, repeats=repeats,
+                             rdflib_repeats=max(3, repeats // 4), rdflib_timeout=rdflib_timeout,
+                             seeds=DEFAULT_SEEDS, queries=queries)
+    result = run_bench(settings, log=lambda line: click.echo(line, err=True))
+    click.echo(format_bench(result, "kg " + " ".join(sys.argv[1:])))
 
 
 @cli.command()

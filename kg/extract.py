@@ -11,6 +11,10 @@ from .metadata import find_area, most_common_year, read_bulletin_info
 from .nlp import SentenceContext, sentence_doc
 from .text import fold, sentences
 
+#: Longer runs without a sentence end (。！？； or a line break) are no prose (flattened tables,
+#: junk) and are not read: number reading slows down quadratically on them.
+MAX_SENTENCE_CHARS = 2000
+
 
 def extract_text(name: str, sha256: str, text: str, nlp: Language, gazetteer: Gazetteer, *,
                  area: Area | None = None, year: int | None = None) -> Extraction:
@@ -20,7 +24,7 @@ def extract_text(name: str, sha256: str, text: str, nlp: Language, gazetteer: Ga
         raise DocumentError(name, "no area (city or province) found in the title or opening; pass --area")
     if info.report_year is None:
         raise DocumentError(name, "no report year found in the title or opening; pass --year")
-    spans = sentences(text)
+    spans = [s for s in sentences(text) if s.end - s.start <= MAX_SENTENCE_CHARS]
     folded = fold(text)
     docs = (
         sentence_doc(nlp, folded[s.start:s.end], SentenceContext(

@@ -40,6 +40,8 @@ def _register_extensions() -> None:
     if not Doc.has_extension("context"):
         Doc.set_extension("context", default=None)
         Doc.set_extension("facts", default=None)
+    if not Doc.has_extension("sentence_text"):
+        Doc.set_extension("sentence_text", default=None)  # Doc.text, kept: rebuilding it is slow
         Span.set_extension("quantity", default=None)
 
 
@@ -109,4 +111,5 @@ def sentence_doc(nlp: Language, text: str, context: SentenceContext) -> Doc:
     doc = nlp.make_doc(text)
     doc._.context = context
     doc._.facts = []
+    doc._.sentence_text = text
     return doc

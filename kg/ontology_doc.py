@@ -17,8 +17,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from .build import write_atomically
 from .errors import KgError
+from .files import write_atomically
 from .namespace import EK, INDICATOR_SCHEME, INDICATORS_TTL, ONTOLOGY_TTL, bind_prefixes
 
 FORMATS = ("md", "html")

@@ -22,7 +22,7 @@ from functools import lru_cache
 from ..facts import AwardFact, Recipient
 from ..numbers import parse_number
 from ..patterns import alternation, load_patterns
-from .common import CLAUSE_BREAK, part_year
+from .common import CLAUSE_BREAK, part_year, sentence_text
 
 QUOTES = "“”\"'‘’「」『』"
 
@@ -89,7 +89,7 @@ def extract(doc) -> list[AwardFact]:
     context = doc._.context
     if context.part != "summary":
         return []
-    text = doc.text
+    text = sentence_text(doc)
     facts = []
     spans = clauses(text)
     for index, (start, end) in enumerate(spans):

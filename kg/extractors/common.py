@@ -1,4 +1,4 @@
-"""Helpers shared by the extractors: clauses, fact years, areas named in a clause."""
+"""Helpers shared by the extractors: the sentence text, clauses, fact years, areas named in a clause."""
 from __future__ import annotations
 
 import re
@@ -6,6 +6,12 @@ import re
 from ..facts import Area
 
 CLAUSE_BREAK = re.compile(r"[,;:。!?]")
+
+
+def sentence_text(doc) -> str:
+    """The sentence Doc's text as kg.nlp.sentence_doc stored it (Doc.text rebuilds it token by token)."""
+    stored = doc._.sentence_text if doc.has_extension("sentence_text") else None
+    return doc.text if stored is None else stored
 
 
 def clause_start(text: str, position: int) -> int:

@@ -29,7 +29,7 @@ from spacy.util import filter_spans
 from ..facts import Observation, Target
 from ..patterns import alternation, load_patterns
 from ..vocabulary import load_indicators
-from .common import area_in, clause_end, clause_start, part_year
+from .common import area_in, clause_end, clause_start, part_year, sentence_text
 from .quantities import quantities_of
 
 
@@ -111,9 +111,10 @@ def mentions(doc) -> list[Mention]:
     mention of the indicator labelled 昼间达标率.
     """
     spans = filter_spans(list(doc.spans.get("indicators", [])))
-    found = _with_bracketed([Mention(span.id_, span.start_char, span.end_char) for span in spans], doc.text)
-    found = [Mention(_medium_key(doc.text, m.key, m.start), m.start, m.end) for m in found]
-    return sorted(found + _elliptic_mentions(doc.text, found), key=lambda m: m.start)
+    text = sentence_text(doc)
+    found = _with_bracketed([Mention(span.id_, span.start_char, span.end_char) for span in spans], text)
+    found = [Mention(_medium_key(text, m.key, m.start), m.start, m.end) for m in found]
+    return sorted(found + _elliptic_mentions(text, found), key=lambda m: m.start)
 
 
 @lru_cache(maxsize=1)
@@ -192,7 +193,7 @@ def extract(doc) -> list[Observation]:
     context = doc._.context
     rules = _rules()
     indicators = load_indicators()
-    text = doc.text
+    text = sentence_text(doc)
     quantities = [q for q in quantities_of(doc) if q.unit not in rules["skipped_units"]]
     years = [q for q in quantities_of(doc) if q.unit == "year" and 1900 <= q.value <= 2100]
     years += _period_ends(text, rules)
@@ -426,7 +427,7 @@ def _fact_year(text, mention_start, value_start, years, context, rules) -> tuple
 
 
 def _facts(doc, mention, reading, years, context, rules):
-    text = doc.text
+    text = sentence_text(doc)
     year, is_target = _fact_year(text, mention.start, reading.value_start, years, context, rules)
     subjects = _subjects(doc, mention, len(reading.values), context, rules)
     if year is None or any(area is None for area, _ in subjects):
@@ -470,7 +471,7 @@ def _value_year(reading, position, year, context) -> int:
 def _subjects(doc, mention, count, context, rules) -> list[tuple]:
     """(area, scope) for each of `count` values: areas or scopes listed before the mention bind in
     order; otherwise the clause's area (or one carried from an earlier clause) and its scope."""
-    text = doc.text
+    text = sentence_text(doc)
     start = clause_start(text, mention.start)
     area = (area_in(doc, start, mention.start, context) or _carried_area(doc, start, context, rules)
             or context.info.area)
@@ -498,7 +499,7 @@ def _listed_area(part: str, context, rules):
 def _carried_area(doc, start, context, rules):
     """The subject of an earlier clause of the sentence ("江宁区优良天数比率为80.8%,PM2.5浓度为28"):
     an area opening a clause, with no whole-area word (全市) after it."""
-    text = doc.text
+    text = sentence_text(doc)
     carried = None
     for span in doc.spans.get("areas", []):
         if span.end_char > start:
@@ -514,7 +515,7 @@ def _carried_area(doc, start, context, rules):
 def _elided_facts(doc, found, readings, quantities, years, context, rules):
     """"国考断面水质优良率为100%,省考断面为98.6%": a clause with no indicator of its own, naming an
     area or scope and a level, continues the indicator read in the clause before it."""
-    text = doc.text
+    text = sentence_text(doc)
     facts = []
     for index, reading in sorted(readings.items()):
         if reading.pattern not in ("level", "list"):
@@ -543,10 +544,11 @@ def _split_facts(doc, covered, years, context, rules):
     """'饮用水水源地水质100%稳定达标': subject, value and predicate around the number."""
     facts = []
     indicators = load_indicators()
+    text = sentence_text(doc)
     for key, pattern in rules["split"]:
         if key in covered:
             continue
-        match = pattern.search(doc.text)
+        match = pattern.search(text)
         if match is None or indicators[key].unit != "%":
             continue
         mention = Mention(key, match.start(), match.start("value"))

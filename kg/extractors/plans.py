@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from ..facts import PlanFact, Recipient
 from ..patterns import alternation, load_patterns
-from .common import clause_start, part_year
+from .common import clause_start, part_year, sentence_text
 
 OPEN, CLOSE = "《", "》"
 
@@ -73,7 +73,7 @@ def action_before(text: str, start: int) -> str:
 def extract(doc) -> list[PlanFact]:
     context = doc._.context
     rules = _rules()
-    text = doc.text
+    text = sentence_text(doc)
     facts = []
     previous_end, previous_action = -2, ""
     for start, end in titles(text):

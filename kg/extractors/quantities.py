@@ -4,11 +4,12 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from ..numbers import find_quantities
+from .common import sentence_text
 
 
 def annotate(doc: Doc) -> Doc:
     spans = []
-    for quantity in find_quantities(doc.text):
+    for quantity in find_quantities(sentence_text(doc)):
         span = doc.char_span(quantity.start, quantity.end, label=quantity.unit or "NUMBER",
                              alignment_mode="expand")
         if span is not None:
