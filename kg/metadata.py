@@ -50,30 +50,38 @@ def find_title(text: str) -> tuple[str, int]:
     return "", 0
 
 
-def find_area(title: str, text: str, gazetteer: Gazetteer) -> Area | None:
-    """The area named in the title (the smallest of a chain: 杭州市余杭区 -> 余杭区); else the
+def find_area(title: str, text: str, gazetteer: Gazetteer, issuer: str = "") -> Area | None:
+    """The area named in the title, else in the issuing body's name (the smallest of a chain:
+    杭州市余杭区 -> 余杭区; a branch bureau's county: 湖州市生态环境局安吉分局 -> 安吉县); else the
     prefecture or province most named early on."""
-    chosen, chosen_end = None, 0
-    for surface, start in _surface_matches(title, gazetteer):
-        area = gazetteer.resolve(surface, chosen)
-        if area is None:
-            continue
-        if chosen is not None and chosen not in gazetteer.ancestors(area):
-            break
-        chosen, chosen_end = area, start + len(surface)
-    data = _patterns()[0]
-    office = (re.search(data["branch_office"], title) or re.match(data["branch_after_area"], title[chosen_end:])
-              if chosen is not None else None)
-    if office:  # 湖州市生态环境局德清分局, 上饶市婺源生态环境局: reports on 德清县, 婺源县
-        chosen = gazetteer.child_named(chosen, office.group("branch")) or chosen
-    if chosen is not None:
-        return chosen
+    for naming in (title, issuer):
+        named = _named_area(naming, gazetteer)
+        if named is not None:
+            return named
     counts = Counter()
     for surface, _ in _surface_matches(text[:AREA_SEARCH_CHARS], gazetteer):
         area = gazetteer.resolve(surface)
         if area is not None and area.level != "county":
             counts[area] += 1
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _named_area(naming: str, gazetteer: Gazetteer) -> Area | None:
+    chosen, chosen_end = None, 0
+    for surface, start in _surface_matches(naming, gazetteer):
+        area = gazetteer.resolve(surface, chosen)
+        if area is None:
+            continue
+        if chosen is not None and chosen not in gazetteer.ancestors(area):
+            break
+        chosen, chosen_end = area, start + len(surface)
+    if chosen is None:
+        return None
+    data = _patterns()[0]
+    office = re.search(data["branch_office"], naming) or re.match(data["branch_after_area"], naming[chosen_end:])
+    if office:  # 湖州市生态环境局德清分局, 上饶市婺源生态环境局: reports on 德清县, 婺源县
+        chosen = gazetteer.child_named(chosen, office.group("branch")) or chosen
+    return chosen
 
 
 def _surface_matches(text: str, gazetteer: Gazetteer):
@@ -112,9 +120,7 @@ def read_bulletin_info(text: str, gazetteer: Gazetteer, *, area: Area | None = N
     folded = fold(text)
     title, title_end = find_title(folded)
     named_issuer = _named_issuer(title, gazetteer) or _named_issuer(folded[:500], gazetteer)
-    detected_area = area or find_area(title, folded, gazetteer)
-    if detected_area is None and named_issuer:
-        detected_area = find_area(named_issuer, "", gazetteer)
+    detected_area = area or find_area(title, folded, gazetteer, issuer=named_issuer)
 
     title_years = [int(y) for y in year_re.findall(title)]
     report_year = year or (title_years[0] if title_years else most_common_year(folded))

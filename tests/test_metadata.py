@@ -52,6 +52,13 @@ def test_summary_heading_with_plan_words_stays_summary(gazetteer):
     assert text[info.plan_start:].startswith("四、2025年工作计划")
 
 
+def test_area_from_the_issuer_when_the_title_names_none(gazetteer):
+    text = ("湖州市生态环境局安吉分局\n【2023年工作总结和2024年工作计划】\n时间:2023-12-20\n\n"
+            "一、2023年主要成效\n全县PM2.5浓度21微克/立方米。\n二、2024年工作计划\n力争。")
+    info = read_bulletin_info(text, gazetteer)
+    assert (info.area.name, info.issuer, info.report_year) == ("安吉县", "湖州市生态环境局安吉分局", 2023)
+
+
 def test_plan_only_document(gazetteer):
     info = read_bulletin_info("武汉市生态环境局2024年工作要点\n一、深入打好蓝天保卫战。\n", gazetteer)
     assert info.all_plan and info.plan_year == 2024 and info.area.name == "武汉市"
