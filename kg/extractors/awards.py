@@ -42,6 +42,7 @@ def _rules():
         "list_tail": re.compile(data["award_list_tail"]),
         "respectively": data["respectively"],
         "leveled": frozenset(data["leveled_triggers"]),
+        "trigger_heads": data["trigger_heads"],
         "not_award_before": tuple(data["not_award_before"]),
         "not_recipient_starts": tuple(data["not_recipient_starts"]),
         "generic": frozenset(data["generic_awards"]),
@@ -142,6 +143,9 @@ def _clause_awards(clause: str, previous: str, context, last_award: str = "") ->
     names = _acceptable_names(award_text)
     if match.group("trigger") in rules["leveled"] and not any(_level(name) for name in names):
         names = []  # 新增省级…示范区2个、示范乡镇9个 are honours; 新增监测微站120个 is not
+    heads = rules["trigger_heads"].get(match.group("trigger"))
+    if heads:  # 纳入…试点 is a designation; 纳入管理单位87家 is not
+        names = [name for name in names if _clean(name)[0].strip(QUOTES).endswith(tuple(heads))]
     if prefix:
         names = [prefix + name for name in names]
     recipients = _recipients(pre, previous, context)
@@ -373,7 +377,7 @@ def _owned_count(part: str, context):
     for index in range(1, len(part)):
         match = counted.match(part[index:])
         if match:
-            return _owner(part[:index], context), match
+            return _owner(part[:index].removesuffix("新增"), context), match  # 全县新增4家单位
     return None, None
 
 
