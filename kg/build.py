@@ -50,6 +50,12 @@ def resolve_area_option(name: str | None, gazetteer: Gazetteer):
     return area
 
 
+def check_out_dir(out_dir: Path | str) -> None:
+    """KgError when `out_dir` cannot be the output folder (it is a file), before any work starts."""
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise KgError(f"{out_dir}: is a file; give a folder for the graph files (-o)")
+
+
 def build(paths: Iterable[Path | str], out_dir: Path | str, *, area: str | None = None,
           year: int | None = None, workers: int = 1, formats: str | Iterable[str] = ("ttl",),
           cache: bool = True, cache_dir: Path | str | None = None,

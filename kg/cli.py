@@ -60,8 +60,10 @@ def build(paths, out_dir, area, year, workers, formats, no_cache, cache_dir):
     from rich.progress import Progress
 
     from .build import build as run_build
+    from .build import check_out_dir
     from .report import summary_table
 
+    check_out_dir(out_dir)
     console = Console(stderr=True)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("extracting", total=None)
@@ -112,8 +114,8 @@ def query(name, expression, graph_path, params, fmt, engine, list_queries, endpo
 @graph_option
 @click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.html",
               show_default=True)
-@area_option
-@click.option("--year", type=int, help="Only facts of this year.")
+@click.option("--area", help="Only facts of this area (name or code) and the areas within it, e.g. 广州市.")
+@click.option("--year", type=click.IntRange(1900, 2100), help="Only facts of this year.")
 @click.option("--type", "fact_type", type=click.Choice(["observation", "target", "award", "plan"]),
               help="Only facts of this type.")
 @click.option("--indicator", help="Only facts of this indicator key, e.g. pm25.")

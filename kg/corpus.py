@@ -18,7 +18,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from .errors import KgError
-from .evaluate import Report, score
+from .evaluate import REQUIRED, Report, check_fact, score
 from .extract import extract_sentence
 from .facts import AwardFact, Observation, PlanFact, Target
 from .gazetteer import Gazetteer
@@ -31,20 +31,39 @@ def load_corpus(folder: Path | str) -> list[dict]:
         raise KgError(f"{folder}: not a folder of corpus *.jsonl files")
     entries = []
     for path in sorted(folder.glob("*.jsonl")):
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise KgError(f"{path}:{lineno}: not valid JSON: {e.msg}") from None
-            if not isinstance(entry, dict) or not {"id", "text", "area", "year", "facts"} <= entry.keys():
-                raise KgError(f"{path}:{lineno}: an entry needs id, text, area, year and facts")
-            entry["_where"] = f"{path.name}:{lineno}"
-            entries.append(entry)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise KgError(f"{path}: cannot read the corpus file: {error}") from None
+        for lineno, line in enumerate(lines, 1):
+            if line.strip():
+                entries.append(_entry(line, f"{path}:{lineno}", f"{path.name}:{lineno}"))
     if not entries:
         raise KgError(f"{folder}: no corpus entries (*.jsonl) found")
     return entries
+
+
+# A corpus fact is a gold fact without doc and evidence; plans need only their title.
+CORPUS_REQUIRED = {**REQUIRED, "plan": ("title",)}
+
+
+def _entry(line: str, where: str, short: str) -> dict:
+    """One corpus line checked: KgError naming file:line for anything the scorer could trip on."""
+    try:
+        entry = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise KgError(f"{where}: not valid JSON: {e.msg}") from None
+    if not isinstance(entry, dict):
+        raise KgError(f"{where}: an entry must be a JSON object")
+    for key, kind in (("id", str), ("text", str), ("area", str), ("year", int), ("facts", list)):
+        if not isinstance(entry.get(key), kind) or isinstance(entry.get(key), bool):
+            raise KgError(f"{where}: an entry needs '{key}' ({kind.__name__})")
+    if not isinstance(entry.get("plan", False), bool):
+        raise KgError(f"{where}: 'plan' must be true or false")
+    for number, fact in enumerate(entry["facts"], 1):
+        check_fact(fact, f"{where}: fact {number}", CORPUS_REQUIRED)
+    entry["_where"] = short
+    return entry
 
 
 def gold_format(record) -> dict:

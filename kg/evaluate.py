@@ -74,22 +74,27 @@ def load_gold(path: Path | str) -> list[dict]:
             fact = json.loads(line)
         except json.JSONDecodeError as e:
             raise KgError(f"{where}: not valid JSON: {e.msg} (column {e.colno})") from None
-        if not isinstance(fact, dict):
-            raise KgError(f"{where}: a gold fact must be a JSON object")
-        kind = fact.get("type")
-        if kind not in TYPES:
-            raise KgError(f"{where}: type {kind!r} is not one of {', '.join(TYPES)}")
+        check_fact(fact, where)
         if not isinstance(fact.get("doc"), str) or not fact["doc"]:
             raise KgError(f"{where}: 'doc' (the file name) is missing")
-        missing = [k for k in REQUIRED[kind] if k not in fact]
-        if missing:
-            raise KgError(f"{where}: a {kind} fact needs {', '.join(missing)}")
-        if kind in ("observation", "target") and not _is_number(fact["value"]):
-            raise KgError(f"{where}: value {fact['value']!r} is not a number")
-        if not _is_year(fact["year"]):
-            raise KgError(f"{where}: year {fact['year']!r} is not a four-digit year")
         facts.append(fact)
     return facts
+
+
+def check_fact(fact, where: str, required: dict[str, tuple[str, ...]] = REQUIRED) -> None:
+    """KgError naming `where` unless `fact` is a fact of the gold format with the `required` fields."""
+    if not isinstance(fact, dict):
+        raise KgError(f"{where}: a fact must be a JSON object")
+    kind = fact.get("type")
+    if kind not in TYPES:
+        raise KgError(f"{where}: type {kind!r} is not one of {', '.join(TYPES)}")
+    missing = [k for k in required[kind] if k not in fact]
+    if missing:
+        raise KgError(f"{where}: a {kind} fact needs {', '.join(missing)}")
+    if kind in ("observation", "target") and not _is_number(fact["value"]):
+        raise KgError(f"{where}: value {fact['value']!r} is not a number")
+    if "year" in fact and not _is_year(fact["year"]):
+        raise KgError(f"{where}: year {fact['year']!r} is not a four-digit year")
 
 
 def predictions_from_store(store: Store) -> list[dict]:

@@ -6,6 +6,7 @@ a refused request names the HTTP status and the start of the server's answer.
 from __future__ import annotations
 
 import html
+import http.client
 import re
 import urllib.error
 import urllib.request
@@ -31,8 +32,12 @@ class Response:
 
 def check_url(url: str) -> None:
     """Refuse anything but an absolute http(s) URL with a host."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except ValueError as error:
+        raise StoreError(f"{url!r} is not a valid URL: {error}") from None
+    if parts.scheme not in ("http", "https") or not parts.netloc or not parts.hostname:
         raise StoreError(f"{url!r} is not an http:// or https:// URL of a store")
 
 
@@ -53,6 +58,8 @@ def request(method: str, url: str, *, body: bytes | None = None, headers: dict[s
         raise StoreError(f"cannot reach {url}: {error.reason}") from None
     except (TimeoutError, ConnectionError) as error:
         raise StoreError(f"cannot reach {url}: {error}") from None
+    except (ValueError, http.client.HTTPException) as error:
+        raise StoreError(f"{url}: {type(error).__name__}: {error}") from None
 
 
 def short_text(body: bytes) -> str:

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import KgError
 from .formats import FORMATS, WRITERS, TextTriple, nt_triple
 from .graph import file_name_triple, ontology_triples
 from .records import DocumentRecord
@@ -107,9 +108,12 @@ class Staging:
         self.out_dir = Path(out_dir)
 
     def __enter__(self) -> Staging:
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned(self.out_dir)
-        self.folder = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=self.out_dir))
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            _remove_abandoned(self.out_dir)
+            self.folder = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=self.out_dir))
+        except OSError as error:
+            raise KgError(f"{self.out_dir}: cannot write the output folder: {error.strerror or error}") from None
         return self
 
     def commit(self) -> list[Path]:

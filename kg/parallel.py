@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import ExtractionCache
-from .documents import read_document
+from .documents import HTML_EXTENSIONS, read_document
 from .errors import DocumentError
 from .extract import extract_document
 from .facts import Area
@@ -76,9 +76,11 @@ def process(path: Path) -> DocumentRecord | Failure:
     """One file's outcome: from the cache when its content was seen, else extracted now."""
     settings: Settings = _state["settings"]
     cache: ExtractionCache | None = _state["cache"]
+    # The same bytes read as HTML (by their file name) or as text give different documents.
+    options = f"{settings.options};html={path.suffix.lower() in HTML_EXTENSIONS}"
     if cache is not None:
         sha = _raw_sha256(path)
-        cached = cache.get(sha, settings.options) if sha else None
+        cached = cache.get(sha, options) if sha else None
         if cached is not None:
             return cached
     try:
@@ -94,7 +96,7 @@ def process(path: Path) -> DocumentRecord | Failure:
     except Exception as error:  # an extractor bug must cost one document, not the build
         return Failure(f"extraction failed ({type(error).__name__}: {error})")
     if cache is not None:
-        cache.put(document.sha256, settings.options, outcome)
+        cache.put(document.sha256, options, outcome)
     return outcome
 
 

@@ -119,7 +119,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if url.path not in ("/sparql", "/query", "/update"):
             self._error(HTTPStatus.NOT_FOUND, f"no such endpoint: {url.path}; the endpoint is /sparql")
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = self.headers.get("Content-Length")
+        if declared is None:
+            self._error(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length")
+            return
+        if not declared.strip().isdigit():
+            self._error(HTTPStatus.BAD_REQUEST, f"Content-Length {declared!r} is not a length")
+            return
+        length = int(declared)
         if length > MAX_BODY:
             self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too long")
             return

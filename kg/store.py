@@ -101,6 +101,9 @@ class Result:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
+QUAD_FORMATS = frozenset({"nq", "nquads", "trig"})
+
+
 def open_store(path: Path | str, engine: str = "oxigraph") -> Store:
     """Load the graph file at `path` (Turtle, or N-Triples/RDF-XML by extension) into `engine`.
 
@@ -114,6 +117,9 @@ def open_store(path: Path | str, engine: str = "oxigraph") -> Store:
     if not path.is_file():
         raise GraphError(f"{path}: not a file")
     suffix = path.suffix.lstrip(".").lower()
+    if suffix in QUAD_FORMATS:
+        raise GraphError(f"{path}: a dataset of named graphs (one per bulletin), which the named queries do "
+                         f"not read; use graph.ttl, or load the file into a store (kg push)")
     try:
         if engine == "oxigraph":
             fmt = ox.RdfFormat.from_extension(suffix) or ox.RdfFormat.TURTLE
@@ -254,8 +260,9 @@ def _not_projected(name: str, var: str) -> QueryError:
 
 def _check_form(name: str, wanted: str, got: str) -> None:
     if wanted != got:
-        use = {"select": "select()", "construct": "construct()", "ask": "ask()"}.get(got, "a query")
-        raise QueryError(f"query {name}: expected a {wanted.upper()} query, got {got.upper()} (use {use})")
+        hint = ("`kg query` runs SELECT queries; draw a CONSTRUCT with `kg viz --query`, or ask anything "
+                "through `kg serve`") if wanted == "select" else f"this needs a {wanted.upper()} query"
+        raise QueryError(f"query {name}: {got.upper()} query given; {hint}")
 
 
 def check_parameter_use(sparql: str, var: str, name: str) -> None:

@@ -14,11 +14,11 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from .namespace import EK, ONTOLOGY_DIR
+from .namespace import EK, INDICATORS_TTL
 from .patterns import load_patterns
 from .text import fold
 
-INDICATORS_FILE = ONTOLOGY_DIR / "indicators.ttl"
+INDICATORS_FILE = INDICATORS_TTL
 
 
 @dataclass(frozen=True)

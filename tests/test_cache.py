@@ -149,3 +149,16 @@ def test_extraction_modules_follow_imports(tmp_path):
     awards.write_text(awards.read_text(encoding="utf-8") + "\n\ndef _late():\n    from .tables import X\n    return X\n",
                       encoding="utf-8")
     assert package / "extractors" / "tables.py" in cache_module.extraction_modules(package)
+
+
+def test_same_bytes_as_html_and_as_text_are_cached_apart(tmp_path):
+    page = ("<html><body><p>2023年广州市生态环境工作总结</p>"
+            "<p><b>2023年，广州市PM2.5平均浓度为23微克/立方米。</b></p></body></html>").encode()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x.html").write_bytes(page)
+    (tmp_path / "b" / "x.txt").write_bytes(page)
+    build([tmp_path / "a"], tmp_path / "out")
+    cached = build([tmp_path / "b"], tmp_path / "out").graph_path.read_bytes()
+    fresh = build([tmp_path / "b"], tmp_path / "fresh", cache=False).graph_path.read_bytes()
+    assert cached == fresh

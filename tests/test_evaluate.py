@@ -127,11 +127,8 @@ def test_missing_gold_file(tmp_path):
         load_gold(tmp_path / "none.jsonl")
 
 
-def test_the_shared_seeds_load():
-    seeds = Path("/work/shared/gold/seeds.jsonl")
-    if not seeds.exists():
-        pytest.skip("no shared seeds here")
-    assert len(load_gold(seeds)) > 100
+def test_the_shared_seeds_load(gold_path):
+    assert len(load_gold(gold_path)) > 100
 
 
 # -- matching rules -------------------------------------------------------------------

@@ -32,3 +32,14 @@ def test_longest_area_name_wins(gazetteer, nlp):
     extraction = extract_sentence("安吉县PM2.5平均浓度为23微克/立方米。", nlp, gazetteer,
                                   area=gazetteer.resolve("湖州市"), year=2023)
     assert [f.area.name for f in extraction.facts] == ["安吉县"]
+
+
+def test_every_abbreviation_names_an_area_of_the_gazetteer(gazetteer):
+    import csv
+    import importlib.resources
+
+    source = importlib.resources.files("kg").joinpath("data", "area_abbreviations.tsv")
+    with source.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
+    assert len(rows) > 20
+    assert [r["abbreviation"] for r in rows if gazetteer.resolve(r["abbreviation"]) is None] == []

@@ -151,3 +151,55 @@ def test_a_folder_with_thousands_of_files(tmp_path, seeds_dir):
     report = build([folder], tmp_path / "out")
     assert report.documents == 1 and len(report.problems) == 2000
     assert all("no area" in problem for problem in report.problems)
+
+
+# -- output paths, corpus files, endpoints, quad files: one line, exit 2 ----------------
+
+@pytest.mark.parametrize("command", [
+    ["build", "-o", "{file}"],
+    ["viz", "-o", "{folder}"],
+    ["report", "-o", "{folder}"],
+    ["ontology", "-o", "{folder}"],
+    ["report", "-o", "{file}/inside/report.html"],
+])
+def test_unwritable_outputs_are_one_line_errors(command, tmp_path, seeds_graph):
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    (tmp_path / "a-folder").mkdir()
+    args = [a.format(file=tmp_path / "a-file", folder=tmp_path / "a-folder") for a in command]
+    if args[0] in ("viz", "report"):
+        args += ["--graph", seeds_graph]
+    done = kg(*args, cwd=REPO)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("Error: ") and "Traceback" not in done.stderr
+    assert str(tmp_path) in done.stderr
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"id": "a", "text": "x", "area": "成都市", "year": 2023, "facts": [1]}', "fact 1: a fact must be"),
+    ('{"id": "a", "text": "x", "area": "成都市", "year": 2023, "facts": [{"type": "weird"}]}', "type 'weird'"),
+    ('{"id": "a", "text": ["x"], "area": "成都市", "year": 2023, "facts": []}', "needs 'text'"),
+    ('{"id": "a", "text": "x", "area": "成都市", "year": "abc", "facts": []}', "needs 'year'"),
+    ("\udcff", "cannot read the corpus file"),
+])
+def test_broken_corpus_files_are_one_line_errors(line, problem, tmp_path):
+    (tmp_path / "c.jsonl").write_bytes(line.encode("utf-8", errors="surrogateescape"))
+    done = kg("eval", "--corpus", tmp_path, cwd=REPO)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"Error: {tmp_path / 'c.jsonl'}") and problem in done.stderr
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://127.0.0.1:abc/", "ftp://example.org/", "http:///x"])
+def test_malformed_endpoints_are_one_line_errors(url, seeds_graph):
+    for args in (["push", "--endpoint", url, "--graph", seeds_graph],
+                 ["query", "observations", "--endpoint", url]):
+        done = kg(*args, cwd=REPO)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert done.stderr.startswith("Error: ") and url in done.stderr
+
+
+def test_a_quads_file_is_refused_with_a_reason(seeds_dir, tmp_path):
+    built = build([seeds_dir], tmp_path, formats=("nq",))
+    quads = tmp_path / "graph.nq"
+    assert quads.exists(), built
+    done = kg("query", "observations", "--graph", quads, cwd=REPO)
+    assert done.returncode == 2 and "named graphs" in done.stderr and "Traceback" not in done.stderr

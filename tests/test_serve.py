@@ -153,3 +153,18 @@ def test_remote_parameters_are_data(server, value):
 
     result = run_query(RemoteStore(f"{server.url}sparql"), load_query("awards"), {"recipient": value})
     assert [row[1] for row in result.rows] == ([value] if value == "从化区" else [])
+
+
+@pytest.mark.parametrize("length, status", [("abc", 400), ("-1", 400), (None, 411)])
+def test_bad_content_length_is_refused(server, length, status):
+    import http.client
+
+    connection = http.client.HTTPConnection(server.server_address[0], server.server_address[1], timeout=10)
+    connection.putrequest("POST", "/sparql")
+    connection.putheader("Content-Type", "application/sparql-query")
+    if length is not None:
+        connection.putheader("Content-Length", length)
+    connection.endheaders()
+    answer = connection.getresponse()
+    assert answer.status == status
+    connection.close()
