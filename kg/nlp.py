@@ -9,7 +9,9 @@ Every component is registered here, in one place, with what it reads and writes:
   awards           honours and their recipients              → doc._.facts
   plans            plan documents in 《》                    → doc._.facts
 
-Each sentence is one Doc; doc._.context carries the document around it.
+Each sentence is one Doc; doc._.context carries the document around it. `sentence_facts`
+makes no Doc for a sentence in which measures cannot find a fact (most sentences of a
+bulletin): awards and plans read its text directly.
 """
 from __future__ import annotations
 
@@ -103,6 +105,26 @@ def _indicator_patterns() -> list[dict]:
         for form in load_patterns("measures")["distractors"]
     ]
     return patterns
+
+
+def sentence_facts(nlp: Language, sentences: list[tuple[str, SentenceContext]], *, precheck: bool = True) -> list:
+    """The facts of (folded) sentences with their contexts, in order; what `nlp` finds in each.
+
+    With `precheck`, a sentence for which measures.could_match is false gets no Doc: the
+    components after measures that need none (awards, plans) read its text, in pipeline order.
+    The facts are the same either way (tests/test_precheck.py).
+    """
+    needs_doc = [not precheck or measures.could_match(text) for text, _ in sentences]
+    docs = nlp.pipe(sentence_doc(nlp, text, context)
+                    for (text, context), needed in zip(sentences, needs_doc) if needed)
+    facts = []
+    for (text, context), needed in zip(sentences, needs_doc):
+        if needed:
+            facts.extend(next(docs)._.facts)
+        else:
+            facts.extend(awards.extract_text(text, context))
+            facts.extend(plans.extract_text(text, context))
+    return facts
 
 
 def sentence_doc(nlp: Language, text: str, context: SentenceContext) -> Doc:

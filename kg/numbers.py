@@ -22,7 +22,7 @@ from importlib import resources
 
 from .text import fold_table
 
-__all__ = ["Quantity", "find_quantities", "normalise_unit", "parse_number"]
+__all__ = ["Quantity", "find_quantities", "has_number", "normalise_unit", "parse_number"]
 
 
 @dataclass(frozen=True)
@@ -379,6 +379,11 @@ def _propagate(first: _Cand, second: _Cand) -> _Cand:
         value = first.number * first.mag * scale / (second.mag * unit.magnitude)
     return _Cand(first.start, first.number_end, first.number_end, first.number, first.mag,
                  unit, value, unit.code)
+
+
+def has_number(text: str) -> bool:
+    """Whether `text` (folded) holds anything find_quantities reads as a number: without one it finds nothing."""
+    return _NUM.search(text) is not None
 
 
 def find_quantities(text: str) -> list[Quantity]:

@@ -86,10 +86,13 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 
 def extract(doc) -> list[AwardFact]:
-    context = doc._.context
+    return extract_text(sentence_text(doc), doc._.context)
+
+
+def extract_text(text: str, context) -> list[AwardFact]:
+    """The awards of one (folded) sentence; they need no Doc."""
     if context.part != "summary":
         return []
-    text = sentence_text(doc)
     facts = []
     spans = clauses(text)
     for index, (start, end) in enumerate(spans):

@@ -27,6 +27,7 @@ from functools import lru_cache
 from spacy.util import filter_spans
 
 from ..facts import Observation, Target
+from ..numbers import has_number
 from ..patterns import alternation, load_patterns
 from ..vocabulary import load_indicators
 from .common import area_in, clause_end, clause_start, part_year, sentence_text
@@ -104,6 +105,24 @@ def _rules():
     }
 
 
+_WHITESPACE = re.compile(r"\s")
+_SHORT_BRACKETS = re.compile(r"\([^()]{1,12}\)")
+
+
+def could_match(text: str) -> bool:
+    """False only when `extract` cannot find a fact in this (folded) sentence, so that no Doc need
+    be made for it: every fact needs a number, and an indicator's surface form (in the text, or in
+    the text without its short brackets as `_with_bracketed` reads it) or a split pattern. A text
+    with whitespace is always read (the indicator ruler matches tokens, across spaces)."""
+    if not has_number(text):
+        return False
+    if _WHITESPACE.search(text) or _label_regex().search(text):
+        return True
+    if "(" in text and _label_regex().search(_SHORT_BRACKETS.sub("", text)):
+        return True
+    return any(pattern.search(text) for _, pattern in _rules()["split"])
+
+
 def mentions(doc) -> list[Mention]:
     """Indicator mentions, longest match first; distractors hide what they cover.
 
@@ -127,7 +146,7 @@ def _with_bracketed(found: list[Mention], text: str) -> list[Mention]:
     the text without its short brackets and mapped back; they replace the mentions they cover."""
     kept, positions = [], []
     last = 0
-    for match in re.finditer(r"\([^()]{1,12}\)", text):
+    for match in _SHORT_BRACKETS.finditer(text):
         kept.append(text[last:match.start()])
         positions.extend(range(last, match.start()))
         last = match.end()

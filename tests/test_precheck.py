@@ -1,0 +1,72 @@
+"""The precheck that spares a Doc for sentences where measures cannot find a fact
+(kg.nlp.sentence_facts, kg.extractors.measures.could_match) changes no fact: every sentence of
+the seeds, of tests/bulletins/docs and of the sentence corpora gives the same facts with it and
+without it (without it, every sentence goes through the whole spaCy pipeline)."""
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.documents import find_documents, read_document
+from kg.extract import document_sentences
+from kg.facts import BulletinInfo, Evidence
+from kg.gazetteer import load_gazetteer
+from kg.metadata import read_bulletin_info
+from kg.nlp import SentenceContext, build_pipeline, sentence_facts
+from kg.text import fold
+
+ROOT = Path(__file__).parents[1]
+DOCUMENT_FOLDERS = [ROOT / "seeds", ROOT / "tests" / "bulletins" / "docs"]
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    gazetteer = load_gazetteer()
+    return build_pipeline(gazetteer), gazetteer
+
+
+def _corpus_sentences(gazetteer) -> list[tuple[str, SentenceContext]]:
+    """Each corpus sentence read both as a summary and as a plan sentence of its entry's area and year."""
+    read = []
+    for path in sorted((ROOT / "tests" / "corpus").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            entry = json.loads(line)
+            area = gazetteer.resolve(entry["area"], None)
+            assert area is not None, entry["id"]
+            for plan in (False, True):
+                info = BulletinInfo(area=area, issuer=area.name + "生态环境局", title="",
+                                    report_year=entry["year"], plan_year=entry["year"] if plan else None,
+                                    plan_start=0 if plan else None, all_plan=plan)
+                evidence = Evidence(text=entry["text"], start=0, end=len(entry["text"]))
+                read.append((fold(entry["text"]), SentenceContext(info, evidence, info.part_at(0), gazetteer)))
+    return read
+
+
+@pytest.mark.parametrize("path", [p for folder in DOCUMENT_FOLDERS for p in find_documents([folder])],
+                         ids=lambda p: p.name)
+def test_documents_give_the_same_facts_with_and_without_the_precheck(pipeline, path):
+    nlp, gazetteer = pipeline
+    text = read_document(path).text
+    read = document_sentences(text, read_bulletin_info(text, gazetteer), gazetteer)
+    checked = sentence_facts(nlp, read)
+    assert checked, f"{path.name}: no facts, nothing compared"
+    assert checked == sentence_facts(nlp, read, precheck=False)
+
+
+def test_corpus_sentences_give_the_same_facts_with_and_without_the_precheck(pipeline):
+    nlp, gazetteer = pipeline
+    read = _corpus_sentences(gazetteer)
+    checked = sentence_facts(nlp, read)
+    assert len(checked) > 500, "too few facts to compare"
+    assert checked == sentence_facts(nlp, read, precheck=False)
+
+
+def test_the_precheck_skips_sentences_without_a_number_or_an_indicator():
+    from kg.extractors.measures import could_match
+
+    assert not could_match("全面推进生态文明建设,持续改善环境质量")      # no number
+    assert not could_match("完成3个项目,检查企业120家")                   # no indicator
+    assert could_match("全市PM2.5平均浓度为23微克/立方米")
+    assert could_match("水质优良(达到或好于Ⅲ类)比例为85.7%")           # indicator behind a bracket
