@@ -1,7 +1,9 @@
-"""The precheck that spares a Doc for sentences where measures cannot find a fact
-(kg.nlp.sentence_facts, kg.extractors.measures.could_match) changes no fact: every sentence of
-the seeds, of tests/bulletins/docs and of the sentence corpora gives the same facts with it and
-without it (without it, every sentence goes through the whole spaCy pipeline)."""
+"""The prechecks change no fact: the one that spares a Doc for sentences where measures cannot
+find a fact (kg.nlp.sentence_facts, kg.extractors.measures.could_match) and the one that spares
+the clause-by-clause reading of sentences without an award trigger or rating (awards._could_match).
+Every sentence of the seeds, of tests/bulletins/docs and of the sentence corpora gives the same
+facts with them and without them (every sentence through the whole spaCy pipeline, every clause
+read)."""
 import json
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 
 from kg.documents import find_documents, read_document
 from kg.extract import document_sentences
+from kg.extractors import awards
 from kg.facts import BulletinInfo, Evidence
 from kg.gazetteer import load_gazetteer
 from kg.metadata import read_bulletin_info
@@ -23,6 +26,12 @@ DOCUMENT_FOLDERS = [ROOT / "seeds", ROOT / "tests" / "bulletins" / "docs"]
 def pipeline():
     gazetteer = load_gazetteer()
     return build_pipeline(gazetteer), gazetteer
+
+
+def _facts_without_prechecks(nlp, read, monkeypatch) -> list:
+    with monkeypatch.context() as patched:
+        patched.setattr(awards, "_could_match", lambda text: True)
+        return sentence_facts(nlp, read, precheck=False)
 
 
 def _corpus_sentences(gazetteer) -> list[tuple[str, SentenceContext]]:
@@ -46,21 +55,21 @@ def _corpus_sentences(gazetteer) -> list[tuple[str, SentenceContext]]:
 
 @pytest.mark.parametrize("path", [p for folder in DOCUMENT_FOLDERS for p in find_documents([folder])],
                          ids=lambda p: p.name)
-def test_documents_give_the_same_facts_with_and_without_the_precheck(pipeline, path):
+def test_documents_give_the_same_facts_with_and_without_the_prechecks(pipeline, path, monkeypatch):
     nlp, gazetteer = pipeline
     text = read_document(path).text
     read = document_sentences(text, read_bulletin_info(text, gazetteer), gazetteer)
     checked = sentence_facts(nlp, read)
     assert checked, f"{path.name}: no facts, nothing compared"
-    assert checked == sentence_facts(nlp, read, precheck=False)
+    assert checked == _facts_without_prechecks(nlp, read, monkeypatch)
 
 
-def test_corpus_sentences_give_the_same_facts_with_and_without_the_precheck(pipeline):
+def test_corpus_sentences_give_the_same_facts_with_and_without_the_prechecks(pipeline, monkeypatch):
     nlp, gazetteer = pipeline
     read = _corpus_sentences(gazetteer)
     checked = sentence_facts(nlp, read)
     assert len(checked) > 500, "too few facts to compare"
-    assert checked == sentence_facts(nlp, read, precheck=False)
+    assert checked == _facts_without_prechecks(nlp, read, monkeypatch)
 
 
 def test_the_precheck_skips_sentences_without_a_number_or_an_indicator():
@@ -70,3 +79,9 @@ def test_the_precheck_skips_sentences_without_a_number_or_an_indicator():
     assert not could_match("完成3个项目,检查企业120家")                   # no indicator
     assert could_match("全市PM2.5平均浓度为23微克/立方米")
     assert could_match("水质优良(达到或好于Ⅲ类)比例为85.7%")           # indicator behind a bracket
+
+
+def test_the_award_precheck_looks_for_triggers_and_ratings():
+    assert not awards._could_match("全面推进生态文明建设,持续改善环境质量")
+    assert awards._could_match("武侯区成功创建国家生态文明建设示范区")
+    assert awards._could_match("国家低碳城市试点中期评估优秀")                # a rating without a verb

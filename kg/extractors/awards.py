@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from ..facts import AwardFact, Recipient
 from ..numbers import parse_number
-from ..patterns import alternation, load_patterns
+from ..patterns import alternation, load_patterns, named_group
 from .common import CLAUSE_BREAK, part_year, sentence_text
 
 QUOTES = "“”\"'‘’「」『』"
@@ -33,6 +33,10 @@ def _rules():
     return {
         "data": data,
         "trigger": re.compile(alternation(data["triggers"], capture="trigger") + f"(?!{data['not_trigger_after']})"),
+        # a clause can hold an award only where the sentence holds a trigger (whatever follows it)
+        # or the award part of the rating pattern: both are looked for once per sentence first
+        "trigger_anywhere": re.compile(alternation(data["triggers"])),
+        "rating_award_anywhere": re.compile(named_group(data["rating_without_verb"], "award")),
         "object_verbs": frozenset(data["object_verbs"]),
         "object_joiner": data["object_joiner"],
         "conferring_body": re.compile(data["conferring_body"]),
@@ -91,7 +95,7 @@ def extract(doc) -> list[AwardFact]:
 
 def extract_text(text: str, context) -> list[AwardFact]:
     """The awards of one (folded) sentence; they need no Doc."""
-    if context.part != "summary":
+    if context.part != "summary" or not _could_match(text):
         return []
     facts = []
     spans = clauses(text)
@@ -100,6 +104,12 @@ def extract_text(text: str, context) -> list[AwardFact]:
         for part in _conferrals(text[start:end]):
             facts.extend(_clause_awards(part, previous, context, facts[-1].award if facts else ""))
     return facts
+
+
+def _could_match(text: str) -> bool:
+    """False only when no clause of the sentence has a trigger or a rating, so `_clause_awards` finds nothing."""
+    rules = _rules()
+    return bool(rules["trigger_anywhere"].search(text) or rules["rating_award_anywhere"].search(text))
 
 
 def _conferrals(clause: str) -> list[str]:

@@ -76,6 +76,8 @@ def extract(doc) -> list[PlanFact]:
 
 def extract_text(text: str, context) -> list[PlanFact]:
     """The plans of one (folded) sentence; they need no Doc."""
+    if OPEN not in text:
+        return []  # no title
     rules = _rules()
     facts = []
     previous_end, previous_action = -2, ""
