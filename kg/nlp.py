@@ -15,6 +15,7 @@ bulletin): awards and plans read its text directly.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import spacy
@@ -127,10 +128,22 @@ def sentence_facts(nlp: Language, sentences: list[tuple[str, SentenceContext]], 
     return facts
 
 
+#: Texts that spaCy's "char" segmenter cuts into one token per character, no token with a space.
+_CHARACTER_TOKENS = re.compile(r"\S*")
+
+
+def _char_doc(nlp: Language, text: str) -> Doc:
+    """nlp.make_doc(text) for a text without whitespace, built directly: the zh tokenizer's
+    alignment of words to text (spacy.util.get_words_and_spaces) is quadratic in its length."""
+    if getattr(nlp.tokenizer, "segmenter", None) != "char":
+        return nlp.make_doc(text)
+    return Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
+
+
 def sentence_doc(nlp: Language, text: str, context: SentenceContext) -> Doc:
     """A Doc for one (folded) sentence, ready for the pipeline."""
     _register_extensions()
-    doc = nlp.make_doc(text)
+    doc = _char_doc(nlp, text) if _CHARACTER_TOKENS.fullmatch(text) else nlp.make_doc(text)
     doc._.context = context
     doc._.facts = []
     doc._.sentence_text = text

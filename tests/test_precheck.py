@@ -85,3 +85,18 @@ def test_the_award_precheck_looks_for_triggers_and_ratings():
     assert not awards._could_match("全面推进生态文明建设,持续改善环境质量")
     assert awards._could_match("武侯区成功创建国家生态文明建设示范区")
     assert awards._could_match("国家低碳城市试点中期评估优秀")                # a rating without a verb
+
+
+def test_sentence_docs_are_those_of_the_zh_tokenizer(pipeline):
+    """kg.nlp builds the Doc of a sentence without whitespace itself, as the zh tokenizer would."""
+    from kg.nlp import _char_doc
+
+    nlp, gazetteer = pipeline
+    compared = 0
+    for path in find_documents([ROOT / "seeds"]):
+        text = read_document(path).text
+        for folded, _ in document_sentences(text, read_bulletin_info(text, gazetteer), gazetteer):
+            if not any(char.isspace() for char in folded):
+                assert _char_doc(nlp, folded).to_bytes() == nlp.make_doc(folded).to_bytes(), folded
+                compared += 1
+    assert compared > 500
