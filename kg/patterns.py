@@ -19,22 +19,3 @@ def alternation(words, *, capture: str | None = None) -> str:
     """A regex alternation of literal words, longest first."""
     body = "|".join(re.escape(word) for word in sorted(set(words), key=lambda w: (-len(w), w)))
     return f"(?P<{capture}>{body})" if capture else f"(?:{body})"
-
-
-def named_group(pattern: str, name: str) -> str:
-    """The regex of the group (?P<name>…) of `pattern`, e.g. to look for a necessary part of a
-    pattern whose whole is slow to search for."""
-    start = pattern.index(f"(?P<{name}>")
-    depth, position = 0, start
-    while True:
-        char = pattern[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char == "[":  # a class: brackets inside it do not count
-            position = pattern.index("]", position + 2) + 1
-            continue
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        position += 1
-        if depth == 0:
-            return pattern[start:position]

@@ -100,3 +100,21 @@ def test_sentence_docs_are_those_of_the_zh_tokenizer(pipeline):
                 assert _char_doc(nlp, folded).to_bytes() == nlp.make_doc(folded).to_bytes(), folded
                 compared += 1
     assert compared > 500
+
+
+def test_trie_pattern_matches_exactly_its_words():
+    import re
+
+    from kg.extractors.common import trie_pattern
+
+    words = ["PM2.5", "PM10", "优良天数", "优良天数比例", "优良率", "a(b)"]
+    pattern = re.compile(trie_pattern(words))
+    assert all(pattern.fullmatch(word) for word in words)
+    assert not any(pattern.fullmatch(other) for other in ["PM", "PM2", "优良", "优良天数比", "a(b", "PM105"])
+    assert pattern.search("全市PM10浓度").group() == "PM10"
+
+
+def test_named_group_is_the_group_text():
+    from kg.extractors.common import named_group
+
+    assert named_group(r"(?P<a>[^,(]{2})(?P<b>(?:x|\)|[)])y)$", "b") == r"(?P<b>(?:x|\)|[)])y)"

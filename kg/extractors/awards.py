@@ -21,8 +21,8 @@ from functools import lru_cache
 
 from ..facts import AwardFact, Recipient
 from ..numbers import parse_number
-from ..patterns import alternation, load_patterns, named_group
-from .common import CLAUSE_BREAK, part_year, sentence_text
+from ..patterns import alternation, load_patterns
+from .common import CLAUSE_BREAK, named_group, part_year, sentence_text
 
 QUOTES = "“”\"'‘’「」『』"
 

@@ -30,7 +30,7 @@ from ..facts import Observation, Target
 from ..numbers import has_number
 from ..patterns import alternation, load_patterns
 from ..vocabulary import load_indicators
-from .common import area_in, clause_end, clause_start, part_year, sentence_text
+from .common import area_in, clause_end, clause_start, part_year, sentence_text, trie_pattern
 from .quantities import quantities_of
 
 
@@ -116,9 +116,9 @@ def could_match(text: str) -> bool:
     with whitespace is always read (the indicator ruler matches tokens, across spaces)."""
     if not has_number(text):
         return False
-    if _WHITESPACE.search(text) or _label_regex().search(text):
+    if _WHITESPACE.search(text) or _any_label().search(text):
         return True
-    if "(" in text and _label_regex().search(_SHORT_BRACKETS.sub("", text)):
+    if "(" in text and _any_label().search(_SHORT_BRACKETS.sub("", text)):
         return True
     return any(pattern.search(text) for _, pattern in _rules()["split"])
 
@@ -134,6 +134,12 @@ def mentions(doc) -> list[Mention]:
     found = _with_bracketed([Mention(span.id_, span.start_char, span.end_char) for span in spans], text)
     found = [Mention(_medium_key(text, m.key, m.start), m.start, m.end) for m in found]
     return sorted(found + _elliptic_mentions(text, found), key=lambda m: m.start)
+
+
+@lru_cache(maxsize=1)
+def _any_label() -> re.Pattern:
+    """Finds whether a text holds an indicator's surface form (not which: see _label_regex)."""
+    return re.compile(trie_pattern(_labels()))
 
 
 @lru_cache(maxsize=1)
