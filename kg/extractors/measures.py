@@ -120,7 +120,7 @@ def could_match(text: str) -> bool:
         return True
     if "(" in text and _any_label().search(_SHORT_BRACKETS.sub("", text)):
         return True
-    return any(pattern.search(text) for _, pattern in _rules()["split"])
+    return "%" in text and any(pattern.search(text) for _, pattern in _rules()["split"])  # split: "…100%稳定达标"
 
 
 def mentions(doc) -> list[Mention]:
