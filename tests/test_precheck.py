@@ -118,3 +118,18 @@ def test_named_group_is_the_group_text():
     from kg.extractors.common import named_group
 
     assert named_group(r"(?P<a>[^,(]{2})(?P<b>(?:x|\)|[)])y)$", "b") == r"(?P<b>(?:x|\)|[)])y)"
+
+
+def test_quantities_are_the_same_without_the_mail_address_shortcut(pipeline, monkeypatch):
+    """kg.numbers skips the mail-address mask (quadratic on Chinese text) in texts without "@"."""
+    from kg import numbers
+
+    nlp, gazetteer = pipeline
+    texts = [text for text, _ in _corpus_sentences(gazetteer)]
+    for path in [p for folder in DOCUMENT_FOLDERS for p in find_documents([folder])]:
+        texts.append(read_document(path).text)
+    texts += ["举报邮箱hbj2023@example.gov.cn,电话12369", "网址http://10.1.2.3/,PM2.5浓度为23微克/立方米"]
+    fast = [numbers.find_quantities(text) for text in texts]
+    monkeypatch.setattr(numbers, "_NO_MAIL", {})
+    assert fast == [numbers.find_quantities(text) for text in texts]
+    assert sum(map(len, fast)) > 1000
