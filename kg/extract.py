@@ -8,7 +8,7 @@ from .errors import DocumentError, KgError
 from .facts import Area, BulletinInfo, Evidence, Extraction
 from .gazetteer import Gazetteer
 from .metadata import find_area, most_common_year, read_bulletin_info
-from .nlp import SentenceContext, sentence_doc
+from .nlp import SentenceContext, sentence_facts
 from .text import fold, sentences
 
 #: Longer runs without a sentence end (。！？； or a line break) are no prose (flattened tables,
@@ -24,17 +24,18 @@ def extract_text(name: str, sha256: str, text: str, nlp: Language, gazetteer: Ga
         raise DocumentError(name, "no area (city or province) found in the title or opening; pass --area")
     if info.report_year is None:
         raise DocumentError(name, "no report year found in the title or opening; pass --year")
-    spans = [s for s in sentences(text) if s.end - s.start <= MAX_SENTENCE_CHARS]
+    read = document_sentences(text, info, gazetteer)
+    return Extraction(name=name, sha256=sha256, info=info, sentences=tuple(context.evidence for _, context in read),
+                      facts=tuple(sentence_facts(nlp, read)))
+
+
+def document_sentences(text: str, info: BulletinInfo, gazetteer: Gazetteer) -> list[tuple[str, SentenceContext]]:
+    """The sentences of a document that are read, each folded and with its context."""
     folded = fold(text)
-    docs = (
-        sentence_doc(nlp, folded[s.start:s.end], SentenceContext(
-            info=info, evidence=s, part=info.part_at(s.start), gazetteer=gazetteer))
-        for s in spans
-    )
-    facts = []
-    for doc in nlp.pipe(docs):
-        facts.extend(doc._.facts)
-    return Extraction(name=name, sha256=sha256, info=info, sentences=tuple(spans), facts=tuple(facts))
+    return [
+        (folded[s.start:s.end], SentenceContext(info=info, evidence=s, part=info.part_at(s.start), gazetteer=gazetteer))
+        for s in sentences(text) if s.end - s.start <= MAX_SENTENCE_CHARS
+    ]
 
 
 def extract_document(document: Document, nlp: Language, gazetteer: Gazetteer, **overrides) -> Extraction:
@@ -57,5 +58,5 @@ def extract_sentence(text: str, nlp: Language, gazetteer: Gazetteer, *, area: Ar
     info = BulletinInfo(area=area, issuer=area.name + suffix, title="", report_year=year,
                         plan_year=year if plan else None, plan_start=0 if plan else None, all_plan=plan)
     evidence = Evidence(text=text, start=0, end=len(text))
-    doc = nlp(sentence_doc(nlp, fold(text), SentenceContext(info, evidence, info.part_at(0), gazetteer)))
-    return Extraction(name="<sentence>", sha256="", info=info, sentences=(evidence,), facts=tuple(doc._.facts))
+    facts = sentence_facts(nlp, [(fold(text), SentenceContext(info, evidence, info.part_at(0), gazetteer))])
+    return Extraction(name="<sentence>", sha256="", info=info, sentences=(evidence,), facts=tuple(facts))

@@ -9,10 +9,13 @@ Every component is registered here, in one place, with what it reads and writes:
   awards           honours and their recipients              → doc._.facts
   plans            plan documents in 《》                    → doc._.facts
 
-Each sentence is one Doc; doc._.context carries the document around it.
+Each sentence is one Doc; doc._.context carries the document around it. `sentence_facts`
+makes no Doc for a sentence in which measures cannot find a fact (most sentences of a
+bulletin): awards and plans read its text directly.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import spacy
@@ -105,10 +108,42 @@ def _indicator_patterns() -> list[dict]:
     return patterns
 
 
+def sentence_facts(nlp: Language, sentences: list[tuple[str, SentenceContext]], *, precheck: bool = True) -> list:
+    """The facts of (folded) sentences with their contexts, in order; what `nlp` finds in each.
+
+    With `precheck`, a sentence for which measures.could_match is false gets no Doc: the
+    components after measures that need none (awards, plans) read its text, in pipeline order.
+    The facts are the same either way (tests/test_precheck.py).
+    """
+    needs_doc = [not precheck or measures.could_match(text) for text, _ in sentences]
+    docs = nlp.pipe(sentence_doc(nlp, text, context)
+                    for (text, context), needed in zip(sentences, needs_doc) if needed)
+    facts = []
+    for (text, context), needed in zip(sentences, needs_doc):
+        if needed:
+            facts.extend(next(docs)._.facts)
+        else:
+            facts.extend(awards.extract_text(text, context))
+            facts.extend(plans.extract_text(text, context))
+    return facts
+
+
+#: Texts that spaCy's "char" segmenter cuts into one token per character, no token with a space.
+_CHARACTER_TOKENS = re.compile(r"\S*")
+
+
+def _char_doc(nlp: Language, text: str) -> Doc:
+    """nlp.make_doc(text) for a text without whitespace, built directly: the zh tokenizer's
+    alignment of words to text (spacy.util.get_words_and_spaces) is quadratic in its length."""
+    if getattr(nlp.tokenizer, "segmenter", None) != "char":
+        return nlp.make_doc(text)
+    return Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
+
+
 def sentence_doc(nlp: Language, text: str, context: SentenceContext) -> Doc:
     """A Doc for one (folded) sentence, ready for the pipeline."""
     _register_extensions()
-    doc = nlp.make_doc(text)
+    doc = _char_doc(nlp, text) if _CHARACTER_TOKENS.fullmatch(text) else nlp.make_doc(text)
     doc._.context = context
     doc._.facts = []
     doc._.sentence_text = text

@@ -22,7 +22,7 @@ from importlib import resources
 
 from .text import fold_table
 
-__all__ = ["Quantity", "find_quantities", "normalise_unit", "parse_number"]
+__all__ = ["Quantity", "find_quantities", "has_number", "normalise_unit", "parse_number"]
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,7 @@ _DATE = re.compile(r"([0-9]{4})年([0-9]{1,2})月(?:([0-9]{1,2})[日号])?"
                    r"|([0-9]{1,2})月([0-9]{1,2})[日号]"
                    r"|([0-9]{4})([-/.])([0-9]{1,2})\7([0-9]{1,2})(?![0-9.])")
 _CONNECTOR = re.compile(r" ?(?:-|~|—{1,2}|至|到) ?")
+_WEB = r"(?:https?://|www\.)[\x21-\x7e]+"
 _MASKS = [
     # names with digits: PM2.5, PM10, O3-8h, NO2, CO2, G20, GB3095-2012, ISO14001
     re.compile(r"[A-Za-z]+[0-9][0-9A-Za-z]*(?:[.\-][0-9A-Za-z]+)*"),
@@ -213,8 +214,11 @@ _MASKS = [
     re.compile(r"(?m)^[ \t]*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[.、](?![0-9])"),
     # clock times, web and mail addresses
     re.compile(r"(?<![0-9])[0-9]{1,2}:[0-9]{2}(?![0-9])"),
-    re.compile(r"(?:https?://|www\.)[\x21-\x7e]+|[\w.\-]+@[\w.\-]+"),
+    re.compile(_WEB + r"|[\w.\-]+@[\w.\-]+"),
 ]
+#: What the address mask finds in a text without "@": the same, without trying a mail address at
+#: every character (quadratic: [\w.\-]+ runs over the whole of a Chinese text before failing).
+_NO_MAIL = {_MASKS[-1]: re.compile(_WEB)}
 _PHONE_BEFORE = re.compile(r"(?:电话|热线|传真|邮编|手机|号码|举报|拨打|QQ|qq)[:：\s\"“”为是]*$")
 _PHONE_AFTER = re.compile(r"[\s\"“”'‘’」』》]*[\u4e00-\u9fff]{0,8}热线")
 _CONTEXT_BEFORE = ("为", "达", "是", "至", "到", "了", "约", "共", "计", "超过", "保持")
@@ -381,6 +385,11 @@ def _propagate(first: _Cand, second: _Cand) -> _Cand:
                  unit, value, unit.code)
 
 
+def has_number(text: str) -> bool:
+    """Whether `text` (folded) holds anything find_quantities reads as a number: without one it finds nothing."""
+    return _NUM.search(text) is not None
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity of `text`, left to right, non-overlapping, with offsets into `text`.
 
@@ -395,8 +404,9 @@ def find_quantities(text: str) -> list[Quantity]:
         return []
     f = _fold(text)
     mask = bytearray(len(f))
+    mail = "@" in f
     for pattern in _MASKS:
-        for m in pattern.finditer(f):
+        for m in (pattern if mail else _NO_MAIL.get(pattern, pattern)).finditer(f):
             mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     out: list[Quantity] = []
     pos = 0

@@ -6,7 +6,7 @@ original, so every offset found there is an offset into the document as decoded.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from .facts import Evidence
 
@@ -37,6 +37,7 @@ def fold_table(keep: str = "") -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=2)  # a document is folded twice in a row: for its bulletin info, then for its sentences
 def fold(text: str) -> str:
     """Full-width ASCII to ASCII and odd spaces to spaces, one character for one."""
     return text.translate(fold_table())

@@ -22,7 +22,7 @@ from functools import lru_cache
 from ..facts import AwardFact, Recipient
 from ..numbers import parse_number
 from ..patterns import alternation, load_patterns
-from .common import CLAUSE_BREAK, part_year, sentence_text
+from .common import CLAUSE_BREAK, named_group, part_year, sentence_text
 
 QUOTES = "“”\"'‘’「」『』"
 
@@ -33,6 +33,10 @@ def _rules():
     return {
         "data": data,
         "trigger": re.compile(alternation(data["triggers"], capture="trigger") + f"(?!{data['not_trigger_after']})"),
+        # a clause can hold an award only where the sentence holds a trigger (whatever follows it)
+        # or the award part of the rating pattern: both are looked for once per sentence first
+        "trigger_anywhere": re.compile(alternation(data["triggers"])),
+        "rating_award_anywhere": re.compile(named_group(data["rating_without_verb"], "award")),
         "object_verbs": frozenset(data["object_verbs"]),
         "object_joiner": data["object_joiner"],
         "conferring_body": re.compile(data["conferring_body"]),
@@ -87,10 +91,13 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 
 def extract(doc) -> list[AwardFact]:
-    context = doc._.context
-    if context.part != "summary":
+    return extract_text(sentence_text(doc), doc._.context)
+
+
+def extract_text(text: str, context) -> list[AwardFact]:
+    """The awards of one (folded) sentence; they need no Doc."""
+    if context.part != "summary" or not _could_match(text):
         return []
-    text = sentence_text(doc)
     facts = []
     spans = clauses(text)
     for index, (start, end) in enumerate(spans):
@@ -98,6 +105,12 @@ def extract(doc) -> list[AwardFact]:
         for part in _conferrals(text[start:end]):
             facts.extend(_clause_awards(part, previous, context, facts[-1].award if facts else ""))
     return facts
+
+
+def _could_match(text: str) -> bool:
+    """False only when no clause of the sentence has a trigger or a rating, so `_clause_awards` finds nothing."""
+    rules = _rules()
+    return bool(rules["trigger_anywhere"].search(text) or rules["rating_award_anywhere"].search(text))
 
 
 def _conferrals(clause: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Helpers shared by the extractors: the sentence text, clauses, fact years, areas named in a clause."""
+"""Helpers shared by the extractors: the sentence text, clauses, fact years, areas named in a clause,
+and regexes for quick prechecks."""
 from __future__ import annotations
 
 import re
@@ -44,3 +45,42 @@ def area_in(doc, start: int, end: int, context) -> Area | None:
             if area is not None:
                 found = area
     return found
+
+
+def named_group(pattern: str, name: str) -> str:
+    """The regex of the group (?P<name>…) of `pattern`: a necessary part of it, quicker to look for
+    than a whole pattern that starts with a lazy repetition."""
+    start = pattern.index(f"(?P<{name}>")
+    depth, position = 0, start
+    while True:
+        char = pattern[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == "[":  # a class: brackets inside it do not count
+            position = pattern.index("]", position + 2) + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        position += 1
+        if depth == 0:
+            return pattern[start:position]
+
+
+def trie_pattern(words) -> str:
+    """A regex matching exactly `words`, built as a trie of their characters: searching it for any
+    of hundreds of words is about ten times faster than searching their alternation."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict) -> str:
+        parts = [re.escape(char) + branches(child) for char, child in sorted(node.items()) if char]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branches(trie)

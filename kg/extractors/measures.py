@@ -27,9 +27,10 @@ from functools import lru_cache
 from spacy.util import filter_spans
 
 from ..facts import Observation, Target
+from ..numbers import has_number
 from ..patterns import alternation, load_patterns
 from ..vocabulary import load_indicators
-from .common import area_in, clause_end, clause_start, part_year, sentence_text
+from .common import area_in, clause_end, clause_start, part_year, sentence_text, trie_pattern
 from .quantities import quantities_of
 
 
@@ -104,6 +105,24 @@ def _rules():
     }
 
 
+_WHITESPACE = re.compile(r"\s")
+_SHORT_BRACKETS = re.compile(r"\([^()]{1,12}\)")
+
+
+def could_match(text: str) -> bool:
+    """False only when `extract` cannot find a fact in this (folded) sentence, so that no Doc need
+    be made for it: every fact needs a number, and an indicator's surface form (in the text, or in
+    the text without its short brackets as `_with_bracketed` reads it) or a split pattern. A text
+    with whitespace is always read (the indicator ruler matches tokens, across spaces)."""
+    if not has_number(text):
+        return False
+    if _WHITESPACE.search(text) or _any_label().search(text):
+        return True
+    if "(" in text and _any_label().search(_SHORT_BRACKETS.sub("", text)):
+        return True
+    return "%" in text and any(pattern.search(text) for _, pattern in _rules()["split"])  # split: "…100%稳定达标"
+
+
 def mentions(doc) -> list[Mention]:
     """Indicator mentions, longest match first; distractors hide what they cover.
 
@@ -118,6 +137,12 @@ def mentions(doc) -> list[Mention]:
 
 
 @lru_cache(maxsize=1)
+def _any_label() -> re.Pattern:
+    """Finds whether a text holds an indicator's surface form (not which: see _label_regex)."""
+    return re.compile(trie_pattern(_labels()))
+
+
+@lru_cache(maxsize=1)
 def _label_regex() -> re.Pattern:
     return re.compile(alternation(_labels()))
 
@@ -127,7 +152,7 @@ def _with_bracketed(found: list[Mention], text: str) -> list[Mention]:
     the text without its short brackets and mapped back; they replace the mentions they cover."""
     kept, positions = [], []
     last = 0
-    for match in re.finditer(r"\([^()]{1,12}\)", text):
+    for match in _SHORT_BRACKETS.finditer(text):
         kept.append(text[last:match.start()])
         positions.extend(range(last, match.start()))
         last = match.end()

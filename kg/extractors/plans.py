@@ -71,9 +71,14 @@ def action_before(text: str, start: int) -> str:
 
 
 def extract(doc) -> list[PlanFact]:
-    context = doc._.context
+    return extract_text(sentence_text(doc), doc._.context)
+
+
+def extract_text(text: str, context) -> list[PlanFact]:
+    """The plans of one (folded) sentence; they need no Doc."""
+    if OPEN not in text:
+        return []  # no title
     rules = _rules()
-    text = sentence_text(doc)
     facts = []
     previous_end, previous_action = -2, ""
     for start, end in titles(text):
