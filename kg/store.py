@@ -173,7 +173,14 @@ class Store:
         result = self._run(sparql, bindings, name, "select")
         if self.engine == "oxigraph":
             columns = [v.value for v in result.variables]
-            terms = [tuple(_from_ox(sol[c]) for c in columns) for sol in result]
+            seen: dict[Any, Term | None] = {}  # a term repeats across rows: convert it once
+
+            def convert(term: Any) -> Term | None:
+                if term not in seen:
+                    seen[term] = _from_ox(term)
+                return seen[term]
+
+            terms = [tuple(convert(term) for term in sol) for sol in result]
         else:
             columns = [str(v) for v in result.vars]
             terms = [tuple(_from_rdflib(t) for t in row) for row in result]
