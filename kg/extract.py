@@ -7,7 +7,7 @@ from .documents import Document
 from .errors import DocumentError, KgError
 from .facts import Area, BulletinInfo, Evidence, Extraction
 from .gazetteer import Gazetteer
-from .metadata import find_area, most_common_year, read_bulletin_info
+from .metadata import bureau_name, find_area, most_common_year, read_bulletin_info
 from .nlp import SentenceContext, sentence_facts
 from .text import fold, sentences
 
@@ -54,8 +54,8 @@ def extract_sentence(text: str, nlp: Language, gazetteer: Gazetteer, *, area: Ar
         raise KgError("no area in the sentence: pass --area, e.g. --area 广州市")
     if year is None:
         raise KgError("no year in the sentence: pass --year, e.g. --year 2023")
-    suffix = "生态环境厅" if area.level == "province" else "生态环境局"
-    info = BulletinInfo(area=area, issuer=area.name + suffix, title="", report_year=year,
+
+    info = BulletinInfo(area=area, issuer=bureau_name(area), title="", report_year=year,
                         plan_year=year if plan else None, plan_start=0 if plan else None, all_plan=plan)
     evidence = Evidence(text=text, start=0, end=len(text))
     facts = sentence_facts(nlp, [(fold(text), SentenceContext(info, evidence, info.part_at(0), gazetteer))])

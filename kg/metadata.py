@@ -135,13 +135,18 @@ def read_bulletin_info(text: str, gazetteer: Gazetteer, *, area: Area | None = N
     if named_issuer and (area is None or area.name in named_issuer):
         issuer = named_issuer
     elif detected_area is not None:
-        issuer = detected_area.name + data["bureau_suffix"][detected_area.level]
+        issuer = bureau_name(detected_area)
     else:
         issuer = ""
     return BulletinInfo(
         area=detected_area, issuer=issuer, title=title, report_year=report_year,
         plan_year=plan_year, plan_start=plan_start, all_plan=all_plan,
     )
+
+
+def bureau_name(area: Area) -> str:
+    """The usual name of an area's ecology and environment bureau: 广州市生态环境局, 浙江省生态环境厅."""
+    return area.name + _patterns()[0]["bureau_suffix"][area.level]
 
 
 def _named_issuer(text: str, gazetteer: Gazetteer) -> str:
