@@ -54,7 +54,6 @@ def extract_sentence(text: str, nlp: Language, gazetteer: Gazetteer, *, area: Ar
         raise KgError("no area in the sentence: pass --area, e.g. --area 广州市")
     if year is None:
         raise KgError("no year in the sentence: pass --year, e.g. --year 2023")
-
     info = BulletinInfo(area=area, issuer=bureau_name(area), title="", report_year=year,
                         plan_year=year if plan else None, plan_start=0 if plan else None, all_plan=plan)
     evidence = Evidence(text=text, start=0, end=len(text))
