@@ -116,9 +116,9 @@ def could_match(text: str) -> bool:
     with whitespace is always read (the indicator ruler matches tokens, across spaces)."""
     if not has_number(text):
         return False
-    if _WHITESPACE.search(text) or _any_label().search(text):
+    if _WHITESPACE.search(text) or _label_regex().search(text):
         return True
-    if "(" in text and _any_label().search(_SHORT_BRACKETS.sub("", text)):
+    if "(" in text and _label_regex().search(_SHORT_BRACKETS.sub("", text)):
         return True
     return "%" in text and any(pattern.search(text) for _, pattern in _rules()["split"])  # split: "…100%稳定达标"
 
@@ -137,14 +137,9 @@ def mentions(doc) -> list[Mention]:
 
 
 @lru_cache(maxsize=1)
-def _any_label() -> re.Pattern:
-    """Finds whether a text holds an indicator's surface form (not which: see _label_regex)."""
-    return re.compile(trie_pattern(_labels()))
-
-
-@lru_cache(maxsize=1)
 def _label_regex() -> re.Pattern:
-    return re.compile(alternation(_labels()))
+    """Every indicator surface form, the longest at each position (a trie: fast to search)."""
+    return re.compile(trie_pattern(_labels()))
 
 
 def _with_bracketed(found: list[Mention], text: str) -> list[Mention]:
